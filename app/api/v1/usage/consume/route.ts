@@ -1,0 +1,5 @@
+import { usageConsumeBody } from "@/lib/api/schemas";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { consumeUsage } from "@/lib/metering/consume";
+
+export const POST = withApiKey(usageConsumeBody, ({ db, orgId, body }) => consumeUsage(db, { ...body, orgId }));

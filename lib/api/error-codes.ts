@@ -1,0 +1,18 @@
+/** Every error the API can answer, and its HTTP status. Handlers never pick a status by hand. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  ai_access_paused: 402,
+  forbidden: 403,
+  not_found: 404,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  limit_exceeded: 429,
+  user_allocation_exceeded: 429,
+  ai_budget_exhausted: 429,
+  rate_limited: 429,
+  internal_error: 500,
+  store_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { AI_FEATURES, AI_MODEL_IDS } from "@/lib/limits/ai-models";
+import { METRIC_IDS } from "@/lib/limits/metrics";
+
+/** Request bodies of the enforcement API. Unknown fields are rejected, not ignored. */
+
+const MAX_QUANTITY = 1_000_000_000_000_000; // 1e15: far above any cap, still an exact integer.
+const MAX_TOKENS = 10_000_000;
+
+const id = z.string().trim().min(1).max(200);
+const tokens = z.number().int().min(0).max(MAX_TOKENS);
+
+export const usageCheckBody = z.strictObject({
+  metric: z.enum(METRIC_IDS),
+  quantity: z.number().int().min(-MAX_QUANTITY).max(MAX_QUANTITY),
+  userId: id.optional(),
+});
+
+export const usageConsumeBody = usageCheckBody.extend({ idempotencyKey: id });
+
+export const aiAuthorizeBody = z.strictObject({
+  userId: id,
+  feature: z.enum(AI_FEATURES),
+  model: z.enum(AI_MODEL_IDS),
+  inputTokens: tokens,
+  maxOutputTokens: tokens,
+});
+
+export const aiSettleBody = z.strictObject({
+  authorizationId: id,
+  inputTokens: tokens,
+  outputTokens: tokens,
+});
+
+export const aiReleaseBody = z.strictObject({ authorizationId: id });

@@ -1,0 +1,178 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
+import { CUMULATIVE_PERIOD_START, recentPeriods, type BillingPeriod } from "@/lib/billing-cycle";
+import { hashApiKey } from "@/lib/auth/api-keys";
+import { AI_FEATURES } from "@/lib/limits/ai-models";
+import { METRICS, type MetricId } from "@/lib/limits/metrics";
+import type { SqlExecutor } from "@/lib/db/migrate";
+import { DEMO_ORGS, type DemoOrg } from "./orgs";
+import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS } from "./usage-plan";
+
+/**
+ * Seeds the demo orgs with seven months of daily history. Ledger rows are
+ * written first; counters and daily rollups are then derived from them in SQL,
+ * so the demo starts with counters equal to the ledger, as the store keeps them.
+ * Re-running replaces the demo orgs and nothing else.
+ */
+
+const DAY_MS = 86_400_000;
+const TOKENS_PER_MICRO = 0.2;
+const ORG_TABLES = [
+  "usage_counters", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
+  "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_keys", "memberships",
+];
+
+/** The demo API keys: from the environment, else from .env.example (so the README's keys always work). */
+export function demoApiKeys(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const example = parseEnv(readFileSync(path.join(process.cwd(), ".env.example"), "utf8"));
+  return Object.fromEntries(DEMO_ORGS.map((org) => [org.id, env[org.apiKeyEnv] ?? example[org.apiKeyEnv] ?? ""]));
+}
+
+interface Row {
+  userId: string | null;
+  metric: MetricId;
+  periodStart: Date;
+  quantity: number;
+  feature: string | null;
+  tier: string | null;
+  at: Date;
+}
+
+/** Spreads `total` over the days of a period up to `now`, one row a day. */
+function spread(amount: number, period: BillingPeriod, now: Date, row: Omit<Row, "quantity" | "at">): Row[] {
+  const total = Math.round(amount);
+  const until = Math.min(period.end.getTime(), now.getTime());
+  const days = Math.max(1, Math.ceil((until - period.start.getTime() - 60_000) / DAY_MS));
+  const each = Math.floor(total / days);
+  return Array.from({ length: days }, (_, k) => ({
+    ...row,
+    quantity: k === days - 1 ? total - each * (days - 1) : each,
+    at: new Date(period.start.getTime() + k * DAY_MS + 60_000),
+  })).filter((r) => r.quantity !== 0);
+}
+
+function usageRows(org: DemoOrg, now: Date): Row[] {
+  const usage = DEMO_USAGE[org.id];
+  const periods = recentPeriods(org.billingAnchor, now, PAST_CYCLE_FACTORS.length + 1);
+  const factors = [...PAST_CYCLE_FACTORS, 1];
+  const rows: Row[] = [];
+  for (const target of usage.targets) {
+    const shares = Object.entries(target.byMember ?? {});
+    const orgOwn = target.current - shares.reduce((sum, [, n]) => sum + n, 0);
+    for (const [userId, current] of [...shares, [null, orgOwn] as const]) {
+      if (!current) continue;
+      if (METRICS[target.metric].cumulative) {
+        // Start seven months ago at 45% of today's level and grow daily to it.
+        const start = Math.round(current * 0.45);
+        const level = Math.round(current);
+        const first = { userId, metric: target.metric, periodStart: CUMULATIVE_PERIOD_START, feature: null, tier: null };
+        rows.push({ ...first, quantity: start, at: periods[0].start });
+        rows.push(...spread(level - start, { start: periods[0].start, end: now }, now, first));
+      } else {
+        periods.forEach((period, i) =>
+          rows.push(...spread(Math.round(current * factors[i]), period, now,
+            { userId, metric: target.metric, periodStart: period.start, feature: null, tier: null })),
+        );
+      }
+    }
+  }
+  for (const [userId, micros] of Object.entries(usage.aiMicros)) {
+    periods.forEach((period, i) => {
+      const total = Math.round(micros * factors[i]);
+      let left = total;
+      AI_FEATURES.forEach((feature, f) => {
+        const { share, tier } = DEMO_FEATURE_TIERS[feature];
+        const amount = f === AI_FEATURES.length - 1 ? left : Math.round(total * share);
+        left -= amount;
+        const base = { userId, periodStart: period.start, feature, tier };
+        rows.push(...spread(amount, period, now, { ...base, metric: "ai_budget" }));
+        rows.push(...spread(Math.round(amount * TOKENS_PER_MICRO), period, now, { ...base, metric: "ai_tokens" }));
+      });
+    });
+  }
+  return rows;
+}
+
+async function insertLedger(db: SqlExecutor, orgId: string, rows: Row[]) {
+  for (let i = 0; i < rows.length; i += 5_000) {
+    const chunk = rows.slice(i, i + 5_000);
+    await db.query(
+      `INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, feature, tier, idempotency_key, created_at)
+       SELECT $1, u, m, p, q, f, t, 'seed:' || n, a
+       FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[], $9::int[])
+         AS x(u, m, p, q, f, t, a, n)`,
+      [
+        orgId,
+        chunk.map((r) => r.userId), chunk.map((r) => r.metric), chunk.map((r) => r.periodStart.toISOString()),
+        chunk.map((r) => String(r.quantity)), chunk.map((r) => r.feature), chunk.map((r) => r.tier),
+        chunk.map((r) => r.at.toISOString()), chunk.map((_, k) => i + k),
+      ],
+    );
+  }
+}
+
+/** Counters and daily rollups, derived from the ledger exactly as the store would have kept them. */
+async function deriveRollups(db: SqlExecutor, orgId: string) {
+  await db.query(
+    `INSERT INTO usage_counters (org_id, user_id, metric, period_start, used)
+     SELECT org_id, '', metric, period_start, SUM(quantity - credit_micros) FROM usage_ledger WHERE org_id = $1
+     GROUP BY org_id, metric, period_start`,
+    [orgId],
+  );
+  await db.query(
+    `INSERT INTO usage_counters (org_id, user_id, metric, period_start, used)
+     SELECT org_id, user_id, metric, period_start, SUM(quantity) FROM usage_ledger
+     WHERE org_id = $1 AND user_id IS NOT NULL AND metric IN ('ai_budget', 'enrichments')
+     GROUP BY org_id, user_id, metric, period_start`,
+    [orgId],
+  );
+  await db.query(
+    `INSERT INTO usage_daily (org_id, metric, day, quantity)
+     SELECT org_id, metric, (created_at AT TIME ZONE 'UTC')::date, SUM(quantity) FROM usage_ledger WHERE org_id = $1
+     GROUP BY org_id, metric, (created_at AT TIME ZONE 'UTC')::date`,
+    [orgId],
+  );
+}
+
+export async function seedDemo(db: SqlExecutor, now = new Date()) {
+  const keys = demoApiKeys();
+  const ids = DEMO_ORGS.map((org) => org.id);
+  for (const table of ORG_TABLES) await db.query(`DELETE FROM ${table} WHERE org_id = ANY($1::text[])`, [ids]);
+  await db.query(`DELETE FROM orgs WHERE id = ANY($1::text[])`, [ids]);
+
+  for (const org of DEMO_ORGS) {
+    await db.query(
+      `INSERT INTO orgs (id, name, plan, billing_anchor, ai_paused, subscription_status, preview_flag)
+       VALUES ($1, $2, $3::"PlanId", $4, $5, $6, $7)`,
+      [org.id, org.name, org.plan, org.billingAnchor.toISOString(), org.aiPaused ?? false, org.subscriptionStatus ?? "active", org.previewFlag ?? false],
+    );
+    for (const m of org.members) {
+      await db.query(
+        `INSERT INTO users (id, email, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name`,
+        [m.id, m.email, m.name],
+      );
+      await db.query(
+        `INSERT INTO memberships (org_id, user_id, role, seat_type, ai_allocation_micros, enrichment_allocation)
+         VALUES ($1, $2, $3::"Role", $4::"SeatType", $5, $6)`,
+        [org.id, m.id, m.role, m.seatType, m.aiAllocationMicros ?? null, m.enrichmentAllocation ?? null],
+      );
+    }
+    await db.query(
+      `INSERT INTO api_keys (id, org_id, name, key_hash, prefix) VALUES ($1, $2, 'Demo key', $3, $4)`,
+      [`key_${org.id}`, org.id, hashApiKey(keys[org.id]), keys[org.id].slice(0, 14)],
+    );
+    if (org.creditMicros) {
+      await db.query(`INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES ($1, 'grant', $2, 'seed:credits')`, [org.id, org.creditMicros]);
+      await db.query(`INSERT INTO credit_accounts (org_id, balance_micros) VALUES ($1, $2)`, [org.id, org.creditMicros]);
+    }
+    await insertLedger(db, org.id, usageRows(org, now));
+    await deriveRollups(db, org.id);
+  }
+}
+
+/** True when the demo has not been seeded into this database yet. */
+export async function needsSeed(db: SqlExecutor) {
+  const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orgs`);
+  return rows[0].n === 0;
+}

@@ -1,0 +1,190 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ApiError } from "@/lib/api/errors";
+import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods } from "@/lib/billing-cycle";
+import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type AiTier } from "@/lib/limits/ai-models";
+import { percentUsed } from "@/lib/limits/decide";
+import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type Unit } from "@/lib/limits/metrics";
+import { limitFor, PLANS, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
+
+export const HISTORY_MONTHS = 6;
+
+export interface Meter {
+  metric: MetricId;
+  label: string;
+  group: MeterGroup;
+  capKind: CapKind;
+  unit: Unit;
+  cumulative: boolean;
+  used: number;
+  limit: Limit;
+  percent: number;
+  resetsAt: string | null;
+  /** The last six billing periods, oldest first: totals for resetting metrics, levels for cumulative ones. */
+  history: number[];
+}
+
+export interface FeatureSpend {
+  feature: AiFeature;
+  label: string;
+  /** The tier that carried most of this feature's spend; a generic label, never a model name. */
+  tier: string | null;
+  spentMicros: number;
+}
+
+export interface MemberUsage {
+  userId: string;
+  name: string;
+  email: string;
+  role: string;
+  seatType: string;
+  ai: { usedMicros: number; allocationMicros: number | null };
+  enrichments: { used: number; allocation: number | null };
+}
+
+export interface UsageSnapshot {
+  org: {
+    id: string;
+    name: string;
+    plan: PlanId;
+    planName: string;
+    billingInterval: "month" | "year";
+    subscriptionStatus: string;
+    aiPaused: boolean;
+    previewFlag: boolean;
+    monthlyPriceMicros: number;
+    annualPriceMicros: number;
+  };
+  period: { start: string; end: string };
+  ai: {
+    limitMicros: Limit;
+    usedMicros: number;
+    heldMicros: number;
+    percent: number;
+    creditBalanceMicros: number;
+    byFeature: FeatureSpend[];
+  };
+  meters: Meter[];
+  members: MemberUsage[];
+  historyPeriods: string[];
+}
+
+const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
+
+/** One consistent read of everything the Usage page and GET /api/v1/usage show. */
+export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = new Date()): Promise<UsageSnapshot> {
+  const org = await db.org.findUnique({ where: { id: orgId } });
+  if (!org) throw new ApiError("not_found", "Organization not found.");
+  const overrides = (org.limitOverrides ?? {}) as LimitOverrides;
+  const period = billingPeriodFor(org.billingAnchor, now);
+  const periods = recentPeriods(org.billingAnchor, now, HISTORY_MONTHS);
+  const firstDay = periods[0].start;
+
+  const [counters, cumulativeBefore, daily, features, memberships, credits] = await Promise.all([
+    db.$queryRaw<{ user_id: string; metric: string; period_start: Date; used: bigint; held: bigint }[]>`
+      SELECT user_id, metric, period_start, used, held FROM usage_counters
+      WHERE org_id = ${orgId} AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
+    db.$queryRaw<{ metric: string; total: bigint }[]>`
+      SELECT metric, SUM(quantity) AS total FROM usage_daily
+      WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day < ${firstDay}::date
+      GROUP BY metric`,
+    db.$queryRaw<{ metric: string; day: Date; quantity: bigint }[]>`
+      SELECT metric, day, quantity FROM usage_daily
+      WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day >= ${firstDay}::date`,
+    db.$queryRaw<{ feature: string; tier: string; spent: bigint }[]>`
+      SELECT feature, tier, SUM(quantity) AS spent FROM usage_ledger
+      WHERE org_id = ${orgId} AND metric = 'ai_budget' AND period_start = ${period.start}
+      GROUP BY feature, tier`,
+    db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: { createdAt: "asc" } }),
+    db.creditAccount.findUnique({ where: { orgId } }),
+  ]);
+
+  const counterOf = (metric: string, start: Date, userId = "") =>
+    counters.find((c) => c.user_id === userId && c.metric === metric && c.period_start.getTime() === start.getTime());
+
+  const cumulativeHistory = (metric: MetricId) => {
+    let level = num(cumulativeBefore.find((row) => row.metric === metric)?.total);
+    const rows = daily.filter((row) => row.metric === metric);
+    return periods.map((p) => {
+      level += rows.filter((row) => row.day >= startOfDay(p.start) && row.day < startOfDay(p.end)).reduce((sum, row) => sum + num(row.quantity), 0);
+      return level;
+    });
+  };
+
+  const meters: Meter[] = METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
+    const definition = METRICS[metric];
+    const limit = limitFor(org.plan, metric, overrides);
+    const used = num(counterOf(metric, definition.cumulative ? CUMULATIVE_PERIOD_START : period.start)?.used);
+    return {
+      metric,
+      label: definition.label,
+      group: definition.group,
+      capKind: definition.capKind,
+      unit: definition.unit,
+      cumulative: definition.cumulative,
+      used,
+      limit,
+      percent: percentUsed(used, limit),
+      resetsAt: definition.cumulative ? null : period.end.toISOString(),
+      history: definition.cumulative ? cumulativeHistory(metric) : periods.map((p) => num(counterOf(metric, p.start)?.used)),
+    };
+  });
+
+  const pool = counterOf("ai_budget", period.start);
+  const aiLimit = limitFor(org.plan, "ai_budget", overrides);
+  const usedMicros = num(pool?.used);
+
+  return {
+    org: {
+      id: org.id,
+      name: org.name,
+      plan: org.plan,
+      planName: PLANS[org.plan].name,
+      billingInterval: org.billingInterval,
+      subscriptionStatus: org.subscriptionStatus,
+      aiPaused: org.aiPaused,
+      previewFlag: org.previewFlag,
+      monthlyPriceMicros: PLANS[org.plan].monthlyPriceMicros,
+      annualPriceMicros: PLANS[org.plan].annualPriceMicros,
+    },
+    period: { start: period.start.toISOString(), end: period.end.toISOString() },
+    ai: {
+      limitMicros: aiLimit,
+      usedMicros,
+      heldMicros: num(pool?.held),
+      percent: percentUsed(usedMicros, aiLimit),
+      creditBalanceMicros: num(credits?.balanceMicros),
+      byFeature: AI_FEATURES.map((feature) => featureSpend(feature, features.filter((f) => f.feature === feature))),
+    },
+    meters,
+    members: memberships.map((m) => ({
+      userId: m.userId,
+      name: m.user.name,
+      email: m.user.email,
+      role: m.role,
+      seatType: m.seatType,
+      ai: {
+        usedMicros: num(counterOf("ai_budget", period.start, m.userId)?.used),
+        allocationMicros: m.aiAllocationMicros === null ? null : num(m.aiAllocationMicros),
+      },
+      enrichments: {
+        used: num(counterOf("enrichments", period.start, m.userId)?.used),
+        allocation: m.enrichmentAllocation === null ? null : num(m.enrichmentAllocation),
+      },
+    })),
+    historyPeriods: periods.map((p) => p.start.toISOString()),
+  };
+}
+
+function startOfDay(at: Date) {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+function featureSpend(feature: AiFeature, rows: { tier: string; spent: bigint }[]): FeatureSpend {
+  const top = rows.reduce<{ tier: string; spent: bigint } | null>((best, row) => (!best || row.spent > best.spent ? row : best), null);
+  return {
+    feature,
+    label: AI_FEATURE_LABELS[feature],
+    tier: top ? AI_TIER_LABELS[top.tier as AiTier] : null,
+    spentMicros: rows.reduce((sum, row) => sum + num(row.spent), 0),
+  };
+}
