@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "@/lib/api/errors";
+import { priceMicros } from "@/lib/limits/ai-models";
+import { authorizeAi, HOLD_TTL_MS, releaseAi, settleAi } from "@/lib/metering/ai-holds";
+import { consumeUsage } from "@/lib/metering/consume";
+import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
+
+const NOW = new Date("2026-03-20T12:00:00Z");
+const USD = 1_000_000;
+// claude-opus-4-1: $15/M input, $75/M output. 10k in + 100k out = $0.15 + $7.50.
+const BIG = { feature: "agent", model: "claude-opus-4-1", inputTokens: 10_000, maxOutputTokens: 100_000 } as const;
+const BIG_HOLD = 7_650_000;
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+  return error;
+}
+
+async function pool(orgId: string) {
+  const store = await testStore();
+  const [row] = await store.sql.query<{ used: string; held: string }>(
+    `SELECT used::text, held::text FROM usage_counters WHERE org_id = $1 AND user_id = '' AND metric = 'ai_budget'`, [orgId]);
+  const [credits] = await store.sql.query<{ balance: string; held: string; ledger: string }>(
+    `SELECT a.balance_micros::text AS balance, a.held_micros::text AS held,
+            (SELECT COALESCE(SUM(amount_micros), 0) FROM credit_ledger WHERE org_id = $1)::text AS ledger
+     FROM credit_accounts a WHERE a.org_id = $1`, [orgId]);
+  return { used: Number(row?.used ?? 0), held: Number(row?.held ?? 0), credits: credits && { balance: Number(credits.balance), held: Number(credits.held), ledger: Number(credits.ledger) } };
+}
+
+describe("AI authorize / settle / release", () => {
+  it("prices the worst case and holds it", async () => {
+    expect(priceMicros("claude-opus-4-1", 10_000, 100_000)).toBe(BIG_HOLD);
+    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const auth = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
+    expect(auth).toMatchObject({ holdMicros: BIG_HOLD, expiresAt: new Date(NOW.getTime() + HOLD_TTL_MS).toISOString() });
+    expect(auth.authorizationId).toMatch(/^auth_[0-9a-f]{32}$/);
+    expect(await pool(orgId)).toMatchObject({ used: 0, held: BIG_HOLD });
+  });
+
+  it("settles the actual cost by feature and tier, adds tokens, releases the hold; settling twice is a no-op", async () => {
+    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
+    const settled = await settleAi(db, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 });
+    expect(settled).toMatchObject({ status: "settled", costMicros: 300_000, creditMicros: 0, feature: "agent", tier: "advanced_reasoning" });
+    expect(await settleAi(db, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 })).toEqual(settled);
+    expect((await rejection(settleAi(db, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).code).toBe("idempotency_conflict");
+    expect(await pool(orgId)).toMatchObject({ used: 300_000, held: 0 });
+    const snapshot = await getUsageSnapshot(db, orgId, NOW);
+    expect(snapshot.ai.byFeature.find((f) => f.feature === "agent")).toMatchObject({ spentMicros: 300_000, tier: "Advanced Reasoning" });
+    expect(snapshot.meters.find((m) => m.metric === "ai_tokens")?.used).toBe(12_000);
+    expect(JSON.stringify(snapshot)).not.toMatch(/claude|gpt|o3-pro/);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
+  it("release frees the hold; releasing again answers the same", async () => {
+    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
+    expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
+    expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
+    expect(await pool(orgId)).toMatchObject({ held: 0, used: 0 });
+    expect((await rejection(settleAi(db, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).status).toBe(409);
+  });
+
+  it("expired holds free themselves on the org's next AI call", async () => {
+    const { orgId, db, members } = await createOrg({ plan: "free", members: [{}] }); // $5 pool
+    await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, NOW); // $4.50
+    const later = new Date(NOW.getTime() + HOLD_TTL_MS + 1);
+    await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, later);
+    expect(await pool(orgId)).toMatchObject({ held: 4_500_000 });
+  });
+
+  it("draws on prepaid credits when the pool is spent, then denies with ai_budget_exhausted", async () => {
+    const { orgId, db, members } = await createOrg({ plan: "free", creditMicros: 3 * USD, members: [{}] }); // $5 pool + $3 credits
+    const call = { orgId, userId: members[0], feature: "email", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 80_000 } as const; // $6
+    const { authorizationId } = await authorizeAi(db, call, NOW);
+    expect(await pool(orgId)).toMatchObject({ held: 5 * USD, credits: { held: 1 * USD } });
+    const settled = await settleAi(db, { orgId, authorizationId, inputTokens: 0, outputTokens: 80_000 });
+    expect(settled.creditMicros).toBe(1 * USD);
+    expect(await pool(orgId)).toMatchObject({ used: 5 * USD, held: 0, credits: { balance: 2 * USD, held: 0, ledger: 2 * USD } });
+    const error = await rejection(authorizeAi(db, { ...call, maxOutputTokens: 40_000 }, NOW)); // $3 > $2 left
+    expect(error.status).toBe(429);
+    expect(error.code).toBe("ai_budget_exhausted");
+    expect(error.retryAfter).toBeGreaterThan(0);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
+  it("enforces a member's allocation with 429 user_allocation_exceeded and records nothing", async () => {
+    const { orgId, db, members } = await createOrg({ members: [{ aiAllocationMicros: 5 * USD }, {}] });
+    const call = { feature: "summary", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 } as const; // $4.50
+    await authorizeAi(db, { orgId, userId: members[0], ...call }, NOW);
+    const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...call }, NOW));
+    expect(error.toJSON().error).toMatchObject({ code: "user_allocation_exceeded", limitMicros: 5 * USD });
+    expect(await pool(orgId)).toMatchObject({ held: 4_500_000 }); // the denied hold left nothing behind
+    await authorizeAi(db, { orgId, userId: members[1], ...call }, NOW); // the other member shares the pool
+  });
+
+  it("answers 402 ai_access_paused while paused, and other metering keeps working", async () => {
+    const { orgId, db, members } = await createOrg({ aiPaused: true, members: [{}] });
+    const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW));
+    expect(error.status).toBe(402);
+    expect(error.code).toBe("ai_access_paused");
+    await consumeUsage(db, { orgId, metric: "emails_sent", quantity: 10, idempotencyKey: "paused-email" }, NOW);
+  });
+});
+
+describe.skipIf(!onServer)("AI holds under concurrency (real Postgres)", () => {
+  it("never holds more than pool + credits + allocation", async () => {
+    const { orgId, db, members } = await createOrg({ plan: "free", creditMicros: 2 * USD, members: [{}, { aiAllocationMicros: 3 * USD }] });
+    const call = { feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 10_000 } as const; // $0.75
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => authorizeAi(db, { orgId, userId: members[i % 2], ...call }, NOW)),
+    );
+    const admitted = results.filter((r) => r.status === "fulfilled").length;
+    // $7 total ($5 pool + $2 credits): 9 holds of $0.75; the limited member gets at most 4 ($3).
+    expect(admitted).toBe(9);
+    const state = await pool(orgId);
+    expect(state.held + state.credits!.held).toBe(9 * 750_000);
+    expect(state.held).toBeLessThanOrEqual(5 * USD);
+    expect(state.credits!.held).toBeLessThanOrEqual(2 * USD);
+    const store = await testStore();
+    const [limited] = await store.sql.query<{ held: string }>(
+      `SELECT held::text FROM usage_counters WHERE org_id = $1 AND user_id = $2 AND metric = 'ai_budget'`, [orgId, members[1]]);
+    expect(Number(limited.held)).toBeLessThanOrEqual(3 * USD);
+  });
+});
