@@ -33,3 +33,9 @@ export const aiSettleBody = z.strictObject({
 });
 
 export const aiReleaseBody = z.strictObject({ authorizationId: id });
+
+export const MAX_BATCH_EVENTS = 1_000;
+
+export const usageBatchBody = z.strictObject({
+  events: z.array(usageConsumeBody).min(1).max(MAX_BATCH_EVENTS),
+});

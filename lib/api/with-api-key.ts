@@ -1,7 +1,8 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { authenticateApiKey } from "@/lib/auth/api-keys";
-import { db } from "@/lib/db";
+import { authenticateApiKey, bearerKey, hashApiKey, orgOfApiKey } from "@/lib/auth/api-keys";
+import { store } from "@/lib/db";
+import type { SqlExecutor } from "@/lib/db/migrate";
 import { ApiError } from "./errors";
 import { errorResponse } from "./respond";
 
@@ -10,8 +11,19 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 interface Context<T> {
   db: PrismaClient;
+  sql: SqlExecutor;
   orgId: string;
+  apiKeyHash: string;
   body: T;
+}
+
+interface Options {
+  /**
+   * The handler passes `apiKeyHash` to a store call that re-checks the key in
+   * the same round trip, so the wrapper may skip its own lookup for known keys.
+   */
+  keyCheckedByStore?: boolean;
+  maxBodyBytes?: number;
 }
 
 /**
@@ -22,24 +34,26 @@ interface Context<T> {
 export function withApiKey<S extends z.ZodType>(
   schema: S | null,
   handler: (context: Context<z.infer<S>>) => Promise<unknown>,
+  { keyCheckedByStore = false, maxBodyBytes = MAX_BODY_BYTES }: Options = {},
 ) {
   return async (request: Request): Promise<Response> => {
     try {
-      const client = db();
-      const { orgId } = await authenticateApiKey(client, request.headers.get("authorization"));
-      const body = schema ? schema.parse(await readJson(request)) : undefined;
-      return Response.json(await handler({ db: client, orgId, body }));
+      const { prisma: db, sql } = store();
+      const apiKeyHash = hashApiKey(bearerKey(request.headers.get("authorization")));
+      const { orgId } = keyCheckedByStore ? await orgOfApiKey(db, apiKeyHash) : await authenticateApiKey(db, apiKeyHash);
+      const body = (schema ? schema.parse(await readJson(request, maxBodyBytes)) : undefined) as z.infer<S>;
+      return Response.json(await handler({ db, sql, orgId, apiKeyHash, body }));
     } catch (error) {
       return errorResponse(asApiError(error));
     }
   };
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const tooLarge = new ApiError("payload_too_large", `Request bodies are limited to ${maxBytes} bytes.`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge;
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge;
   try {
     return JSON.parse(text);
   } catch {
@@ -47,11 +61,9 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-const tooLarge = () => new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-
 function asApiError(error: unknown) {
-  if (error && typeof error === "object" && "issues" in error && (error as Error).name === "ZodError") {
-    return new ApiError("invalid_request", "The request body is invalid.", { issues: (error as z.ZodError).issues });
+  if (error instanceof z.ZodError) {
+    return new ApiError("invalid_request", "The request body is invalid.", { issues: error.issues });
   }
   return error;
 }

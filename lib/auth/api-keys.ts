@@ -18,20 +18,44 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
+export function bearerKey(authorization: string | null): string {
+  const key = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!key) throw new ApiError("unauthorized", "Send your API key as `Authorization: Bearer <key>`.");
+  return key;
+}
+
+const invalidKey = () => new ApiError("unauthorized", "This API key is not valid or was revoked.");
+
 /** last_used_at is written at most this often, to keep the hot path free of writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The org behind an `Authorization: Bearer <key>` header, or a 401. */
-export async function authenticateApiKey(db: PrismaClient, authorization: string | null, now = new Date()) {
-  const key = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!key) throw new ApiError("unauthorized", "Send your API key as `Authorization: Bearer <key>`.");
+/** The org behind a key hash, checked against the store now (revocation applies at once), or a 401. */
+export async function authenticateApiKey(db: PrismaClient, keyHash: string, now = new Date()) {
   const found = await db.apiKey.findUnique({
-    where: { keyHash: hashApiKey(key) },
+    where: { keyHash },
     select: { id: true, orgId: true, revokedAt: true, lastUsedAt: true },
   });
-  if (!found || found.revokedAt) throw new ApiError("unauthorized", "This API key is not valid or was revoked.");
+  if (!found || found.revokedAt) throw invalidKey();
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now } });
   }
-  return { orgId: found.orgId, apiKeyId: found.id };
+  rememberKeyOrg(keyHash, found.orgId);
+  return { orgId: found.orgId };
+}
+
+// A key's org never changes, so hash -> org is safe to remember. Whether the key
+// is still valid is not: routes that use this must have the store re-check the
+// key in the same round trip as their work (see ledgerline_consume).
+const keyOrgs = new Map<string, string>();
+const MAX_REMEMBERED_KEYS = 10_000;
+
+function rememberKeyOrg(keyHash: string, orgId: string) {
+  if (keyOrgs.size >= MAX_REMEMBERED_KEYS) keyOrgs.delete(keyOrgs.keys().next().value!);
+  keyOrgs.set(keyHash, orgId);
+}
+
+/** The org a key belongs to, from memory when known; revocation is left to the caller's store check. */
+export async function orgOfApiKey(db: PrismaClient, keyHash: string) {
+  const known = keyOrgs.get(keyHash);
+  return known ? { orgId: known } : authenticateApiKey(db, keyHash);
 }

@@ -1,20 +1,30 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { secondsUntilReset } from "@/lib/billing-cycle";
+import type { SqlExecutor } from "@/lib/db/migrate";
 import { decide, percentUsed } from "@/lib/limits/decide";
 import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/messages";
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
-import { addToCounter, appendLedger, readCounter, subtractFromCounter } from "./counters";
-import { claimIdempotencyKey, requestHash, storeIdempotentResponse } from "./idempotency";
+import { createCoalescer } from "./coalescer";
+import { readCounter } from "./counters";
+import { requestHash } from "./idempotency";
 import { allocationOf, loadMember, loadOrgContext, termsFor, type MetricTerms } from "./org-context";
-import { ORG_TOTAL, TX_OPTIONS, type Tx } from "./types";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { forgetOrgTerms, memberOf, orgTerms } from "./org-terms";
+import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
   orgId: string;
   metric: MetricId;
   quantity: number;
   userId?: string;
+}
+
+export interface UsageEvent {
+  metric: MetricId;
+  quantity: number;
+  userId?: string;
+  idempotencyKey: string;
 }
 
 export interface UsageDecision {
@@ -28,118 +38,210 @@ export interface UsageDecision {
   resetsAt: string | null;
 }
 
-function decisionBody(request: UsageRequest, used: number, limit: Limit, terms: MetricTerms, allowed: boolean): UsageDecision {
+export type EventOutcome = { ok: true; decision: UsageDecision } | { ok: false; error: ApiError };
+
+export interface ConsumeOptions {
+  /** The instant to meter at; defaults to now. */
+  now?: Date;
+  /** When set, the store checks in the same round trip that this key still belongs to the org. */
+  apiKeyHash?: string;
+}
+
+function decisionBody(metric: MetricId, used: number, limit: Limit, resetsAt: string | null, allowed: boolean): UsageDecision {
   return {
     allowed,
-    metric: request.metric,
+    metric,
     used,
     limit,
     remaining: limit === null ? null : Math.max(0, limit - used),
     percent: percentUsed(used, limit),
-    capKind: METRICS[request.metric].capKind,
-    resetsAt: terms.resetsAt?.toISOString() ?? null,
+    capKind: METRICS[metric].capKind,
+    resetsAt,
   };
 }
 
-function denial(request: UsageRequest, terms: MetricTerms, used: number, byAllocation: number | null, now: Date) {
-  const limit = byAllocation ?? terms.limit;
+function denial(metric: MetricId, terms: MetricTerms, used: number, byAllocation: number | null, now: Date) {
   const message = byAllocation === null
-    ? limitReachedMessage(request.metric, terms.limit, terms.resetsAt)
-    : allocationReachedMessage(request.metric, byAllocation, terms.resetsAt);
+    ? limitReachedMessage(metric, terms.limit, terms.resetsAt)
+    : allocationReachedMessage(metric, byAllocation, terms.resetsAt);
   return new ApiError(
     byAllocation === null ? "limit_exceeded" : "user_allocation_exceeded",
     message,
-    {
-      metric: request.metric,
-      used,
-      limit,
-      capKind: METRICS[request.metric].capKind,
-      resetsAt: terms.resetsAt?.toISOString() ?? null,
-    },
+    { metric, used, limit: byAllocation ?? terms.limit, capKind: METRICS[metric].capKind, resetsAt: terms.resetsAt?.toISOString() ?? null },
     terms.resetsAt ? secondsUntilReset(terms.period, now) : undefined,
   );
 }
 
-function assertQuantityAllowed(request: UsageRequest) {
-  if (request.metric === "ai_budget") {
-    throw new ApiError("invalid_request", "The AI budget is metered through /api/v1/ai/authorize and /api/v1/ai/settle.");
+function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
+  if (metric === "ai_budget") {
+    return new ApiError("invalid_request", "The AI budget is metered through /api/v1/ai/authorize and /api/v1/ai/settle.");
   }
-  if (request.quantity < 0 && !METRICS[request.metric].cumulative) {
-    throw new ApiError("invalid_request", `A negative quantity is only allowed on cumulative metrics; ${request.metric} resets each cycle.`);
+  if (quantity < 0 && !METRICS[metric].cumulative) {
+    return new ApiError("invalid_request", `A negative quantity is only allowed on cumulative metrics; ${metric} resets each cycle.`);
   }
+  return null;
 }
+
+const MAX_ATTEMPTS = 5;
+const isDeadlock = (error: unknown) => (error as { code?: string }).code === "40P01";
 
 /**
- * Atomically checks and records usage: the org counter, then the member's
- * allocation where one applies, then the ledger, all in one transaction or not
- * at all. A retry with the same idempotency key returns the first answer. A
- * denial records nothing and throws a 429 ApiError.
+ * Checks and records a batch of one org's usage events in one round trip to
+ * the store (ledgerline_consume), each event all or nothing, in order. Invalid
+ * events get their error without touching the store.
  */
-export async function consumeUsage(
-  db: PrismaClient,
-  request: UsageRequest & { idempotencyKey: string },
-  now = new Date(),
-): Promise<UsageDecision> {
-  assertQuantityAllowed(request);
-  const { idempotencyKey, ...asked } = request;
-  const hash = requestHash("consume", asked);
-  return db.$transaction(async (tx) => {
-    const claim = await claimIdempotencyKey(tx, request.orgId, idempotencyKey, hash);
-    if (claim.kind === "replay") return claim.response as UsageDecision;
-    const decision = await recordUsage(tx, request, idempotencyKey, now);
-    await storeIdempotentResponse(tx, request.orgId, idempotencyKey, decision);
-    return decision;
-  }, TX_OPTIONS);
+export async function consumeBatch(
+  sql: SqlExecutor,
+  orgId: string,
+  events: UsageEvent[],
+  { now = new Date(), apiKeyHash }: ConsumeOptions = {},
+): Promise<EventOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    const terms = await orgTerms(sql, orgId);
+    if (!terms) throw new ApiError("not_found", "Organization not found.");
+
+    const outcomes: (EventOutcome | undefined)[] = [];
+    const sent: { index: number; event: UsageEvent; terms: MetricTerms; allocation: number | null; track: boolean; hash: string }[] = [];
+    for (const [index, event] of events.entries()) {
+      const invalid = invalidQuantity(event.metric, event.quantity);
+      if (invalid) {
+        outcomes[index] = { ok: false, error: invalid };
+        continue;
+      }
+      const member = event.userId ? await memberOf(sql, terms, event.userId) : null;
+      if (event.userId && !member) {
+        outcomes[index] = { ok: false, error: new ApiError("forbidden", `User "${event.userId}" is not a member of this organization.`) };
+        continue;
+      }
+      const track = member !== null && METRICS[event.metric].allocatable;
+      sent.push({
+        index,
+        event,
+        terms: termsFor(terms.context, event.metric, now),
+        allocation: track ? allocationOf(member, event.metric) : null,
+        track,
+        hash: requestHash("consume", { orgId, metric: event.metric, quantity: event.quantity, userId: event.userId }),
+      });
+    }
+    if (!sent.length) return outcomes as EventOutcome[];
+
+    let rows: { idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }[];
+    try {
+      rows = await sql.query(
+        `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          orgId, terms.version, apiKeyHash ?? null, now,
+          sent.map((s) => s.event.metric),
+          sent.map((s) => s.terms.periodStart),
+          sent.map((s) => s.terms.ceiling),
+          sent.map((s) => s.event.userId ?? ORG_TOTAL),
+          sent.map((s) => s.allocation),
+          sent.map((s) => s.track),
+          sent.map((s) => s.event.quantity),
+          sent.map((s) => s.event.idempotencyKey),
+          sent.map((s) => s.hash),
+          sent.map((s) => s.terms.limit),
+          sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
+        ],
+      );
+    } catch (error) {
+      if (isDeadlock(error) && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+
+    if (rows[0]?.idx === 0) {
+      const status = rows[0].outcome;
+      if (status === "unauthorized") throw new ApiError("unauthorized", "This API key is not valid or was revoked.");
+      if (status === "not_found") throw new ApiError("not_found", "Organization not found.");
+      forgetOrgTerms(orgId); // stale: the org's terms changed since they were cached
+      if (attempt < MAX_ATTEMPTS) continue;
+      throw new Error(`The terms of org ${orgId} kept changing during enforcement.`);
+    }
+
+    for (const row of rows) {
+      const { index, event, terms: metricTerms, allocation } = sent[row.idx - 1];
+      outcomes[index] = toOutcome(row.outcome, event, metricTerms, allocation, Number(row.used), row.response, now);
+    }
+    return outcomes as EventOutcome[];
+  }
 }
 
-/** The counter updates and ledger entry of one admitted request, inside the caller's transaction. */
-export async function recordUsage(tx: Tx, request: UsageRequest, idempotencyKey: string, now: Date) {
-  const org = await loadOrgContext(tx, request.orgId);
-  const member = request.userId ? await loadMember(tx, request.orgId, request.userId) : null;
-  const terms = termsFor(org, request.metric, now);
-  const orgKey = { orgId: org.id, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
-
-  if (request.quantity < 0) {
-    const { applied, used } = await subtractFromCounter(tx, orgKey, request.quantity);
-    if (applied !== 0) {
-      await appendLedger(tx, { ...orgKey, userId: request.userId ?? null, quantity: applied, idempotencyKey });
+function toOutcome(
+  outcome: string,
+  event: UsageEvent,
+  terms: MetricTerms,
+  allocation: number | null,
+  used: number,
+  response: Record<string, unknown> | null,
+  now: Date,
+): EventOutcome {
+  switch (outcome) {
+    case "admitted":
+    case "replay": {
+      const r = response as { metric: MetricId; used: number; limit: Limit; resetsAt: string | null };
+      return { ok: true, decision: decisionBody(r.metric, Number(r.used), r.limit === null ? null : Number(r.limit), r.resetsAt, true) };
     }
-    return decisionBody(request, used, terms.limit, terms, true);
+    case "conflict":
+      return {
+        ok: false,
+        error: new ApiError("idempotency_conflict", `The idempotency key "${event.idempotencyKey}" was already used for a different request.`, {
+          idempotencyKey: event.idempotencyKey,
+        }),
+      };
+    case "denied_org":
+      return { ok: false, error: denial(event.metric, terms, used, null, now) };
+    case "denied_user":
+      return { ok: false, error: denial(event.metric, terms, used, allocation, now) };
+    default:
+      throw new Error(`Unknown outcome ${outcome}`);
   }
+}
 
-  const used = await addToCounter(tx, orgKey, request.quantity, terms.ceiling);
-  if (used === null) {
-    const current = await readCounter(tx, orgKey);
-    throw denial(request, terms, current.used, null, now);
-  }
-  if (member && METRICS[request.metric].allocatable) {
-    const allocation = allocationOf(member, request.metric);
-    const memberKey = { ...orgKey, userId: member.userId };
-    const memberUsed = await addToCounter(tx, memberKey, request.quantity, allocation);
-    // Throwing rolls back the org counter update above as well.
-    if (memberUsed === null) throw denial(request, terms, (await readCounter(tx, memberKey)).used, allocation, now);
-  }
-  await appendLedger(tx, { ...orgKey, userId: request.userId ?? null, quantity: request.quantity, idempotencyKey });
-  return decisionBody(request, used, terms.limit, terms, true);
+interface Queued {
+  sql: SqlExecutor;
+  event: UsageEvent;
+  now?: Date;
+}
+
+// Concurrent requests for the same org (and key) share one round trip.
+const submit = createCoalescer<Queued, EventOutcome>(async (key, items) => {
+  const [orgId, apiKeyHash] = key.split("\u0000");
+  return consumeBatch(items[0].sql, orgId, items.map((q) => q.event), { now: items[0].now, apiKeyHash: apiKeyHash || undefined });
+});
+
+/**
+ * Atomically checks and records one usage event. A retry with the same
+ * idempotency key returns the first answer; a denial records nothing and
+ * throws a 429 ApiError.
+ */
+export async function consumeUsage(sql: SqlExecutor, request: UsageRequest & { idempotencyKey: string }, options: ConsumeOptions = {}) {
+  const { orgId, ...event } = request;
+  const key = [orgId, options.apiKeyHash ?? "", options.now?.getTime() ?? ""].join("\u0000");
+  const outcome = await submit(key, { sql, event, now: options.now });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.decision;
 }
 
 /** The same decision as consumeUsage, recording nothing. */
 export async function checkUsage(db: PrismaClient, request: UsageRequest, now = new Date()): Promise<UsageDecision> {
-  assertQuantityAllowed(request);
+  const invalid = invalidQuantity(request.metric, request.quantity);
+  if (invalid) throw invalid;
   const org = await loadOrgContext(db, request.orgId);
   const member = request.userId ? await loadMember(db, request.orgId, request.userId) : null;
   const terms = termsFor(org, request.metric, now);
+  const resetsAt = terms.resetsAt?.toISOString() ?? null;
   const orgKey = { orgId: org.id, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
   const current = await readCounter(db, orgKey);
   const capKind = METRICS[request.metric].capKind;
-  const orgDecision = decide(current.used + current.held, request.quantity, capKind, terms.limit);
-  if (!orgDecision.allowed) return decisionBody(request, current.used, terms.limit, terms, false);
-  const allocation = member ? allocationOf(member, request.metric) : null;
+  if (!decide(current.used + current.held, request.quantity, capKind, terms.limit).allowed) {
+    return decisionBody(request.metric, current.used, terms.limit, resetsAt, false);
+  }
+  const allocation = member && METRICS[request.metric].allocatable ? allocationOf(member, request.metric) : null;
   if (member && allocation !== null) {
     const mine = await readCounter(db, { ...orgKey, userId: member.userId });
     if (!decide(mine.used + mine.held, request.quantity, "hard", allocation).allowed) {
-      return decisionBody(request, mine.used, allocation, terms, false);
+      return decisionBody(request.metric, mine.used, allocation, resetsAt, false);
     }
   }
-  return decisionBody(request, current.used, terms.limit, terms, true);
+  return decisionBody(request.metric, current.used, terms.limit, resetsAt, true);
 }

@@ -1,42 +1,6 @@
 import type { CounterKey, Tx } from "./types";
 
-/**
- * Adds `quantity` to a counter in one statement, only if the total (with open
- * holds) stays within `ceiling` (null: no ceiling). Returns the new total, or
- * null when the cap denies it. Row locks make concurrent callers queue, so the
- * cap is exact under any concurrency.
- */
-export async function addToCounter(tx: Tx, key: CounterKey, quantity: number, ceiling: number | null) {
-  const rows = await tx.$queryRaw<{ used: bigint }[]>`
-    INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, used)
-    SELECT ${key.orgId}, ${key.userId}, ${key.metric}, ${key.periodStart}, ${quantity}::bigint
-    WHERE ${ceiling}::bigint IS NULL OR ${quantity}::bigint <= ${ceiling}::bigint
-    ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE
-      SET used = c.used + EXCLUDED.used
-      WHERE ${ceiling}::bigint IS NULL OR c.used + c.held + EXCLUDED.used <= ${ceiling}::bigint
-    RETURNING used`;
-  return rows.length ? Number(rows[0].used) : null;
-}
-
-/**
- * Takes up to `quantity` off a counter without going below zero (deletions on
- * cumulative metrics). Returns what was actually taken off (<= 0) and the total.
- */
-export async function subtractFromCounter(tx: Tx, key: CounterKey, quantity: number) {
-  const rows = await tx.$queryRaw<{ used: bigint; before: bigint }[]>`
-    UPDATE usage_counters c SET used = GREATEST(c.used + ${quantity}::bigint, 0)
-    FROM (
-      SELECT used AS before FROM usage_counters
-      WHERE org_id = ${key.orgId} AND user_id = ${key.userId} AND metric = ${key.metric} AND period_start = ${key.periodStart}
-      FOR UPDATE
-    ) b
-    WHERE c.org_id = ${key.orgId} AND c.user_id = ${key.userId} AND c.metric = ${key.metric} AND c.period_start = ${key.periodStart}
-    RETURNING c.used, b.before`;
-  if (!rows.length) return { applied: 0, used: 0 };
-  return { applied: Number(rows[0].used - rows[0].before), used: Number(rows[0].used) };
-}
-
-/** Reads counters (used and held) for several keys of one org and period. */
+/** Reads a counter's usage and open holds (zero when it does not exist yet). */
 export async function readCounter(tx: Tx, key: CounterKey) {
   const rows = await tx.$queryRaw<{ used: bigint; held: bigint }[]>`
     SELECT used, held FROM usage_counters

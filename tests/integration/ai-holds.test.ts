@@ -32,7 +32,7 @@ async function pool(orgId: string) {
 describe("AI authorize / settle / release", () => {
   it("prices the worst case and holds it", async () => {
     expect(priceMicros("claude-opus-4-1", 10_000, 100_000)).toBe(BIG_HOLD);
-    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const { orgId, db, sql, members } = await createOrg({ members: [{}] });
     const auth = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
     expect(auth).toMatchObject({ holdMicros: BIG_HOLD, expiresAt: new Date(NOW.getTime() + HOLD_TTL_MS).toISOString() });
     expect(auth.authorizationId).toMatch(/^auth_[0-9a-f]{32}$/);
@@ -40,7 +40,7 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("settles the actual cost by feature and tier, adds tokens, releases the hold; settling twice is a no-op", async () => {
-    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const { orgId, db, sql, members } = await createOrg({ members: [{}] });
     const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
     const settled = await settleAi(db, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 });
     expect(settled).toMatchObject({ status: "settled", costMicros: 300_000, creditMicros: 0, feature: "agent", tier: "advanced_reasoning" });
@@ -55,7 +55,7 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("release frees the hold; releasing again answers the same", async () => {
-    const { orgId, db, members } = await createOrg({ members: [{}] });
+    const { orgId, db, sql, members } = await createOrg({ members: [{}] });
     const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
     expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
     expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
@@ -64,7 +64,7 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("expired holds free themselves on the org's next AI call", async () => {
-    const { orgId, db, members } = await createOrg({ plan: "free", members: [{}] }); // $5 pool
+    const { orgId, db, sql, members } = await createOrg({ plan: "free", members: [{}] }); // $5 pool
     await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, NOW); // $4.50
     const later = new Date(NOW.getTime() + HOLD_TTL_MS + 1);
     await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, later);
@@ -72,7 +72,7 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("draws on prepaid credits when the pool is spent, then denies with ai_budget_exhausted", async () => {
-    const { orgId, db, members } = await createOrg({ plan: "free", creditMicros: 3 * USD, members: [{}] }); // $5 pool + $3 credits
+    const { orgId, db, sql, members } = await createOrg({ plan: "free", creditMicros: 3 * USD, members: [{}] }); // $5 pool + $3 credits
     const call = { orgId, userId: members[0], feature: "email", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 80_000 } as const; // $6
     const { authorizationId } = await authorizeAi(db, call, NOW);
     expect(await pool(orgId)).toMatchObject({ held: 5 * USD, credits: { held: 1 * USD } });
@@ -87,7 +87,7 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("enforces a member's allocation with 429 user_allocation_exceeded and records nothing", async () => {
-    const { orgId, db, members } = await createOrg({ members: [{ aiAllocationMicros: 5 * USD }, {}] });
+    const { orgId, db, sql, members } = await createOrg({ members: [{ aiAllocationMicros: 5 * USD }, {}] });
     const call = { feature: "summary", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 } as const; // $4.50
     await authorizeAi(db, { orgId, userId: members[0], ...call }, NOW);
     const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...call }, NOW));
@@ -97,17 +97,17 @@ describe("AI authorize / settle / release", () => {
   });
 
   it("answers 402 ai_access_paused while paused, and other metering keeps working", async () => {
-    const { orgId, db, members } = await createOrg({ aiPaused: true, members: [{}] });
+    const { orgId, db, sql, members } = await createOrg({ aiPaused: true, members: [{}] });
     const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW));
     expect(error.status).toBe(402);
     expect(error.code).toBe("ai_access_paused");
-    await consumeUsage(db, { orgId, metric: "emails_sent", quantity: 10, idempotencyKey: "paused-email" }, NOW);
+    await consumeUsage(sql, { orgId, metric: "emails_sent", quantity: 10, idempotencyKey: "paused-email" }, { now: NOW });
   });
 });
 
 describe.skipIf(!onServer)("AI holds under concurrency (real Postgres)", () => {
   it("never holds more than pool + credits + allocation", async () => {
-    const { orgId, db, members } = await createOrg({ plan: "free", creditMicros: 2 * USD, members: [{}, { aiAllocationMicros: 3 * USD }] });
+    const { orgId, db, sql, members } = await createOrg({ plan: "free", creditMicros: 2 * USD, members: [{}, { aiAllocationMicros: 3 * USD }] });
     const call = { feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 10_000 } as const; // $0.75
     const results = await Promise.allSettled(
       Array.from({ length: 60 }, (_, i) => authorizeAi(db, { orgId, userId: members[i % 2], ...call }, NOW)),

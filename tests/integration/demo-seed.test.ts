@@ -16,6 +16,7 @@ describe("demo data", () => {
     const store = await testStore();
     await seedDemo(store.sql, NOW);
     const db = store.prisma;
+    const sql = store.sql;
     const acme = await getUsageSnapshot(db, "org_acme", NOW);
     expect(acme.org).toMatchObject({ name: "Acme", plan: "pro" });
     expect(acme.period).toEqual({ start: "2026-10-31T00:00:00.000Z", end: "2026-11-30T00:00:00.000Z" });
@@ -49,12 +50,12 @@ describe("demo data", () => {
     expect((await getUsageSnapshot(db, "org_beta_labs", NOW)).org.previewFlag).toBe(true);
 
     // The hard-capped enrichments meter at 100% denies the next one.
-    const denied = await consumeUsage(db, { orgId: "org_acme", metric: "enrichments", quantity: 1, idempotencyKey: "demo" }, NOW).catch((e: ApiError) => e);
+    const denied = await consumeUsage(sql, { orgId: "org_acme", metric: "enrichments", quantity: 1, idempotencyKey: "demo" }, { now: NOW }).catch((e: ApiError) => e);
     expect((denied as ApiError).code).toBe("limit_exceeded");
   });
 
   it("answers the API with the keys from .env.example", async () => {
-    const keys = demoApiKeys({});
+    const keys = demoApiKeys({} as NodeJS.ProcessEnv);
     const res = await call(usage, keys.org_acme, undefined, { method: "GET" });
     expect(res.status).toBe(200);
     expect(res.json.org.name).toBe("Acme");

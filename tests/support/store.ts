@@ -64,7 +64,7 @@ export async function createOrg(options: OrgFactoryOptions = {}) {
       await postCredit(tx, orgId, "grant", options.creditMicros!, "test:grant");
     });
   }
-  return { orgId, members, db: store.prisma };
+  return { orgId, members, db: store.prisma, sql: store.sql };
 }
 
 /** Counters must always equal the ledger's sums; returns the mismatches (none expected). */

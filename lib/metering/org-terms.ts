@@ -1,0 +1,70 @@
+import type { SqlExecutor } from "@/lib/db/migrate";
+import type { LimitOverrides, PlanId } from "@/lib/limits/plans";
+import type { Member, OrgContext } from "./org-context";
+
+/**
+ * A per-process cache of what enforcement needs to know about an org. Entries
+ * carry the org's config_version; the store refuses a batch computed from an
+ * older version (the version moves with every change to plan, anchor,
+ * overrides or memberships), and the caller then reloads. So the cache saves a
+ * round trip per request without ever applying stale terms.
+ */
+export interface OrgTerms {
+  context: OrgContext;
+  version: number;
+  /** userId -> allocations, or null for a user outside the org; filled on demand. */
+  members: Map<string, Member | null>;
+}
+
+const MAX_ENTRIES = 10_000;
+const cache = new Map<string, Promise<OrgTerms | null>>();
+
+async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
+  const [org] = await sql.query<{
+    plan: PlanId; billing_anchor: Date; ai_paused: boolean; limit_overrides: LimitOverrides; config_version: string;
+  }>(`SELECT plan, billing_anchor, ai_paused, limit_overrides, config_version::text FROM orgs WHERE id = $1`, [orgId]);
+  if (!org) return null;
+  return {
+    context: {
+      id: orgId,
+      plan: org.plan,
+      billingAnchor: new Date(org.billing_anchor),
+      aiPaused: org.ai_paused,
+      overrides: org.limit_overrides ?? {},
+    },
+    version: Number(org.config_version),
+    members: new Map(),
+  };
+}
+
+export function orgTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
+  let entry = cache.get(orgId);
+  if (!entry) {
+    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+    entry = loadTerms(sql, orgId);
+    entry.catch(() => cache.delete(orgId));
+    cache.set(orgId, entry);
+  }
+  return entry;
+}
+
+export function forgetOrgTerms(orgId: string) {
+  cache.delete(orgId);
+}
+
+export async function memberOf(sql: SqlExecutor, terms: OrgTerms, userId: string): Promise<Member | null> {
+  if (terms.members.has(userId)) return terms.members.get(userId)!;
+  const [row] = await sql.query<{ ai_allocation_micros: string | null; enrichment_allocation: string | null }>(
+    `SELECT ai_allocation_micros::text, enrichment_allocation::text FROM memberships WHERE org_id = $1 AND user_id = $2`,
+    [terms.context.id, userId],
+  );
+  const member = row
+    ? {
+        userId,
+        aiAllocationMicros: row.ai_allocation_micros === null ? null : Number(row.ai_allocation_micros),
+        enrichmentAllocation: row.enrichment_allocation === null ? null : Number(row.enrichment_allocation),
+      }
+    : null;
+  terms.members.set(userId, member);
+  return member;
+}
