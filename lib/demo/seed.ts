@@ -19,7 +19,7 @@ import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS } from "./usage-plan
 const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
-  "usage_counters", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
+  "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
   "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_keys", "memberships",
 ];
 
@@ -125,6 +125,12 @@ async function deriveRollups(db: SqlExecutor, orgId: string) {
      SELECT org_id, user_id, metric, period_start, SUM(quantity) FROM usage_ledger
      WHERE org_id = $1 AND user_id IS NOT NULL AND metric IN ('ai_budget', 'enrichments')
      GROUP BY org_id, user_id, metric, period_start`,
+    [orgId],
+  );
+  await db.query(
+    `INSERT INTO ai_spend (org_id, period_start, feature, tier, spent_micros)
+     SELECT org_id, period_start, feature, tier, SUM(quantity) FROM usage_ledger WHERE org_id = $1 AND metric = 'ai_budget'
+     GROUP BY org_id, period_start, feature, tier`,
     [orgId],
   );
   await db.query(

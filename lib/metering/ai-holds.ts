@@ -177,6 +177,10 @@ export async function settleAi(db: PrismaClient, request: AiSettleRequest): Prom
       orgId: org.id, userId: hold.user_id, metric: "ai_budget", periodStart: hold.period_start,
       quantity: costMicros, creditMicros, feature: hold.feature, tier: hold.tier, idempotencyKey: hold.id,
     });
+    await tx.$executeRaw`
+      INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
+      VALUES (${org.id}, ${hold.period_start}, ${hold.feature}, ${hold.tier}, ${costMicros}::bigint)
+      ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros`;
     const tokens = request.inputTokens + request.outputTokens;
     await shiftCounter(tx, { ...pool, metric: "ai_tokens" }, { used: tokens });
     await appendLedger(tx, {

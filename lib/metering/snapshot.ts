@@ -91,9 +91,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       SELECT metric, day, quantity FROM usage_daily
       WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day >= ${firstDay}::date`,
     db.$queryRaw<{ feature: string; tier: string; spent: bigint }[]>`
-      SELECT feature, tier, SUM(quantity) AS spent FROM usage_ledger
-      WHERE org_id = ${orgId} AND metric = 'ai_budget' AND period_start = ${period.start}
-      GROUP BY feature, tier`,
+      SELECT feature, tier, spent_micros AS spent FROM ai_spend WHERE org_id = ${orgId} AND period_start = ${period.start}`,
     db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: { createdAt: "asc" } }),
     db.creditAccount.findUnique({ where: { orgId } }),
   ]);
