@@ -1,6 +1,7 @@
 /** Every error the API can answer, and its HTTP status. Handlers never pick a status by hand. */
 export const ERROR_STATUS = {
   invalid_request: 400,
+  invalid_signature: 400,
   unauthorized: 401,
   ai_access_paused: 402,
   forbidden: 403,

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/**
+ * Stripe settings from the environment, validated when first needed so that a
+ * misconfigured deployment fails on its first billing call with a clear
+ * message rather than with a Stripe error. Read on every call: tests point
+ * STRIPE_API_BASE at a loopback server after start-up.
+ */
+
+const apiEnv = z.object({
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_... or rk_...)"),
+  /** Where the Stripe API lives, e.g. http://127.0.0.1:12111 for a local stand-in; unset means api.stripe.com. */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  /** The app's public origin, for Checkout and Billing Portal return links. */
+  APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+});
+
+const webhookEnv = z.object({
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)"),
+});
+
+export interface StripeApiConfig {
+  secretKey: string;
+  apiBase: URL | null;
+  appUrl: URL;
+}
+
+export function stripeApiConfig(env: NodeJS.ProcessEnv = process.env): StripeApiConfig {
+  const parsed = apiEnv.parse(env);
+  return {
+    secretKey: parsed.STRIPE_SECRET_KEY,
+    apiBase: parsed.STRIPE_API_BASE ? new URL(parsed.STRIPE_API_BASE) : null,
+    appUrl: new URL(parsed.APP_URL),
+  };
+}
+
+export function webhookSecret(env: NodeJS.ProcessEnv = process.env): string {
+  return webhookEnv.parse(env).STRIPE_WEBHOOK_SECRET;
+}

@@ -1,0 +1,16 @@
+import type Stripe from "stripe";
+import type { Tx } from "@/lib/metering/types";
+
+export interface StripeEventContext {
+  tx: Tx;
+  event: Stripe.Event;
+  /** When Stripe created the event: the clock that orders states. */
+  at: Date;
+  /** When we apply it: the clock the counters run on. */
+  now: Date;
+  /** Who the audit trail names: stripe:<event id>. */
+  actor: string;
+}
+
+/** Applies one event's effect inside its transaction; returns the org it concerned, or null if none of ours. */
+export type StripeEventHandler = (context: StripeEventContext) => Promise<string | null>;
