@@ -4,6 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { secondsUntilReset } from "@/lib/billing-cycle";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
+import { recordCrossings } from "./alerts";
 import { appendLedger, lockCounter, shiftCounter } from "./counters";
 import { holdCredits, lockFreeCredits, postCredit, releaseCredits } from "./credits";
 import { loadMember, loadOrgContext, termsFor } from "./org-context";
@@ -171,8 +172,14 @@ export async function settleAi(db: PrismaClient, request: AiSettleRequest): Prom
     const poolPart = Math.min(costMicros, room);
     const creditMicros = Math.min(costMicros - poolPart, await lockFreeCredits(tx, org.id));
     await shiftCounter(tx, pool, { used: costMicros - creditMicros });
+    await recordCrossings(tx, pool, used, used + costMicros - creditMicros, limit);
     if (creditMicros > 0) await postCredit(tx, org.id, "draw_down", -creditMicros, hold.id);
-    await shiftCounter(tx, { ...pool, userId: hold.user_id }, { used: costMicros });
+    const mine = { ...pool, userId: hold.user_id };
+    const before = (await lockCounter(tx, mine)).used;
+    await shiftCounter(tx, mine, { used: costMicros });
+    const member = await tx.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: hold.user_id } }, select: { aiAllocationMicros: true } });
+    const allocation = member?.aiAllocationMicros == null ? null : Number(member.aiAllocationMicros);
+    await recordCrossings(tx, mine, before, before + costMicros, allocation);
     await appendLedger(tx, {
       orgId: org.id, userId: hold.user_id, metric: "ai_budget", periodStart: hold.period_start,
       quantity: costMicros, creditMicros, feature: hold.feature, tier: hold.tier, idempotencyKey: hold.id,

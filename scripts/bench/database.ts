@@ -1,0 +1,31 @@
+import pg from "pg";
+import { applyMigrations } from "@/lib/db/migrate";
+import { openStore, type OpenStore } from "@/lib/db/open";
+
+/** A fresh database on the local server for one bench run, dropped afterwards. */
+export async function createBenchDatabase(baseUrl: string) {
+  const url = new URL(baseUrl);
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(url.hostname)) {
+    throw new Error("The benchmark only runs against a Postgres server on this machine.");
+  }
+  const name = `ledgerline_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  const store: OpenStore = openStore({ kind: "server", url: url.toString() });
+  await applyMigrations(store.sql);
+  return {
+    url: url.toString(),
+    name,
+    store,
+    async drop() {
+      await store.close();
+      const cleanup = new pg.Client({ connectionString: baseUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

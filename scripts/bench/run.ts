@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: the enforcement path under load, every figure beside a
+ * baseline measured in the same run, then exactness checks. Needs the local
+ * Postgres server (BENCH_DATABASE_URL or DATABASE_URL, default
+ * postgresql://postgres@127.0.0.1:5432/postgres) and pgbench.
+ *
+ *   npm run bench                 build, then run every row (~3 minutes)
+ *   npm run bench -- --no-build   reuse the existing .next build
+ *   npm run bench -- --seconds 5  shorter loads
+ */
+import { execSync } from "node:child_process";
+import { encode } from "next-auth/jwt";
+import { createBenchDatabase } from "./database";
+import { checkExactness } from "./exactness";
+import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, benchUser } from "./fixtures";
+import { aiPairs, batchBody, consumeBody, httpLoad, pageTimes } from "./load";
+import { preparePgbenchRows, runPgbench } from "./pgbench";
+import { startServer } from "./server";
+import { printReport, type Row } from "./report";
+
+const args = process.argv.slice(2);
+const seconds = Number(args[args.indexOf("--seconds") + 1]) || 10;
+const SPREAD = 1_000;
+const LEDGER_ROWS = 1_000_000;
+const AUTH_SECRET = "bench-secret-not-for-production";
+const NEXT_DIST_DIR = ".next-bench";
+const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+if (!args.includes("--no-build")) {
+  log("next build");
+  execSync("npx next build", { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_DIST_DIR } });
+}
+
+const database = await createBenchDatabase(baseUrl);
+const { sql } = database.store;
+const rows: Row[] = [];
+const exactness: { name: string; exact: boolean; detail: string }[] = [];
+const recordExactness = (name: string, result: Awaited<ReturnType<typeof checkExactness>>) =>
+  exactness.push({
+    name,
+    exact: result.exact,
+    detail: `admitted ${result.admitted}, ledger rows ${result.ledgerRows}, counters ${result.counterSum} = ledger ${result.ledgerSum}, over cap ${result.overCap}`,
+  });
+
+try {
+  log("seeding bench orgs and 1,000,000 ledger rows");
+  const now = new Date();
+  await seedBenchOrgs(sql, SPREAD);
+  await seedBigHistory(sql, LEDGER_ROWS, now);
+  await deriveBigRollups(sql);
+  await preparePgbenchRows(sql, SPREAD);
+
+  log("pgbench baselines");
+  const pgHot = runPgbench(database.url, 1, 16, seconds);
+  const pgSpread = runPgbench(database.url, SPREAD, 16, seconds);
+
+  const env = { DATABASE_URL: database.url, AUTH_SECRET, AUTH_TRUST_HOST: "true", NEXT_DIST_DIR };
+  const server = await startServer(3100, env);
+  const spreadOrgs = Array.from({ length: SPREAD }, (_, i) => spreadOrg(i));
+  try {
+    log("framework floor");
+    const floor = await httpLoad({ url: server.url, path: "/api/health", connections: 64, seconds });
+    rows.push({ name: "Framework floor: GET /api/health", value: floor.perSecond, unit: "req/s", p99: floor.p99Ms });
+
+    log("hot org");
+    const hot = await httpLoad({ url: server.url, path: "/api/v1/usage/consume", method: "POST", connections: 64, seconds, orgs: ["bench_hot"], body: consumeBody });
+    recordExactness("hot org", await checkExactness(sql, ["bench_hot"], "api_calls", hot.ok));
+    rows.push({
+      name: "Hot org: consume, 64 connections, 1 org", value: hot.perSecond, unit: "decisions/s", p99: hot.p99Ms,
+      baseline: { name: "pgbench, 1 row, 16 clients", value: pgHot },
+      targets: [
+        { label: ">= 1.0x pgbench", pass: hot.perSecond >= pgHot },
+        { label: "p99 < 50 ms", pass: hot.p99Ms < 50 },
+      ],
+    });
+
+    log("spread");
+    const spread = await httpLoad({ url: server.url, path: "/api/v1/usage/consume", method: "POST", connections: 64, seconds, orgs: spreadOrgs, body: consumeBody });
+    recordExactness("spread", await checkExactness(sql, spreadOrgs, "api_calls", spread.ok));
+    rows.push({
+      name: "Spread: consume, 64 connections, 1,000 orgs", value: spread.perSecond, unit: "decisions/s", p99: spread.p99Ms,
+      baseline: { name: "pgbench, 1,000 rows, 16 clients", value: pgSpread },
+      targets: [
+        { label: ">= 0.5x pgbench", pass: spread.perSecond >= 0.5 * pgSpread },
+        { label: ">= 3,000/s", pass: spread.perSecond >= 3_000 },
+        { label: ">= 0.5x floor", pass: spread.perSecond >= 0.5 * floor.perSecond },
+      ],
+    });
+
+    log("edge of a cap");
+    const edge = await httpLoad({ url: server.url, path: "/api/v1/usage/consume", method: "POST", connections: 64, seconds: Math.min(seconds, 8), orgs: ["bench_edge"], body: consumeBody });
+    const edgeCheck = await checkExactness(sql, ["bench_edge"], "api_calls", edge.ok);
+    recordExactness(`edge (cap ${EDGE_CAP})`, { ...edgeCheck, exact: edgeCheck.exact && (edge.ok === EDGE_CAP || edge.rejected === 0) });
+
+    log("AI pairs");
+    const aiHot = await aiPairs(server.url, ["bench_ai_hot"], 64, seconds);
+    recordExactness("AI pairs, hot", await checkExactness(sql, ["bench_ai_hot"], "ai_budget", aiHot.pairs));
+    const aiSpread = await aiPairs(server.url, spreadOrgs, 64, seconds);
+    recordExactness("AI pairs, spread", await checkExactness(sql, spreadOrgs, "ai_budget", aiSpread.pairs));
+    rows.push({ name: "AI authorize + settle pairs, hot org", value: aiHot.perSecond, unit: "pairs/s" });
+    rows.push({ name: "AI authorize + settle pairs, 1,000 orgs", value: aiSpread.perSecond, unit: "pairs/s" });
+
+    log("batch ingest");
+    const batch = await httpLoad({ url: server.url, path: "/api/v1/usage/batch", method: "POST", connections: 8, seconds, orgs: ["bench_batch"], body: batchBody(1_000) });
+    recordExactness("batch ingest", await checkExactness(sql, ["bench_batch"], "api_calls", batch.ok * 1_000));
+    const eventsPerSecond = batch.ok * 1_000 / seconds;
+    rows.push({ name: "Batch ingest: 1,000 events per request", value: eventsPerSecond, unit: "events/s", targets: [{ label: ">= 50,000/s", pass: eventsPerSecond >= 50_000 }] });
+
+    log("usage page");
+    const cookieFor = async (userId: string) => {
+      const token = await encode({ token: { userId, sub: userId, email: `${userId}@bench.test` }, secret: AUTH_SECRET, salt: "authjs.session-token" });
+      return `authjs.session-token=${token}`;
+    };
+    const big = await pageTimes(`${server.url}/settings/usage`, await cookieFor(benchUser("bench_big")), 30);
+    const empty = await pageTimes(`${server.url}/settings/usage`, await cookieFor(benchUser("bench_empty")), 30);
+    rows.push({
+      name: "Usage page p50, 1M ledger rows, 13 months", value: big.p50, unit: "ms",
+      baseline: { name: "the same page for an empty org", value: empty.p50 },
+      targets: [
+        { label: "<= 150 ms", pass: big.p50 <= 150 },
+        { label: "<= 2x empty org", pass: big.p50 <= 2 * empty.p50 },
+      ],
+    });
+
+    rows.push({ name: "Server peak RSS under load", value: server.peakRss() / 1024 / 1024, unit: "MB", targets: [{ label: "<= 400 MB", pass: server.peakRss() <= 400 * 1024 * 1024 }] });
+  } finally {
+    await server.stop();
+  }
+
+  log("two app instances against one Postgres");
+  const [a, b] = await Promise.all([startServer(3101, env), startServer(3102, env)]);
+  try {
+    const loads = await Promise.all([a, b].map((s) =>
+      httpLoad({ url: s.url, path: "/api/v1/usage/consume", method: "POST", connections: 32, seconds, orgs: ["bench_two_instances", "bench_hot_b"], body: consumeBody })));
+    const ok = loads.reduce((sum, l) => sum + l.ok, 0);
+    recordExactness("two instances", await checkExactness(sql, ["bench_two_instances", "bench_hot_b"], "api_calls", ok));
+    rows.push({ name: "Two instances: consume, 2 x 32 connections", value: loads.reduce((sum, l) => sum + l.perSecond, 0), unit: "decisions/s" });
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+} finally {
+  await database.drop();
+}
+
+const passed = printReport(rows, exactness, seconds);
+process.exit(passed ? 0 : 1);
