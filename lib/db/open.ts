@@ -19,12 +19,15 @@ export interface OpenStore {
 /** Statement timeout on the server: a slow query fails instead of piling up connections. */
 const STATEMENT_TIMEOUT_MS = 10_000;
 
-export function openStore(location: StoreLocation, { poolSize = 20 } = {}): OpenStore {
+export function openStore(
+  location: StoreLocation,
+  { poolSize = 20, statementTimeoutMs = STATEMENT_TIMEOUT_MS } = {},
+): OpenStore {
   if (location.kind === "server") {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: poolSize,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
+      statement_timeout: statementTimeoutMs,
       connectionTimeoutMillis: 5_000,
     });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -14,7 +14,8 @@ export async function createBenchDatabase(baseUrl: string) {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   url.pathname = `/${name}`;
-  const store: OpenStore = openStore({ kind: "server", url: url.toString() });
+  // Seeding a million rows takes longer than the app's statement timeout allows.
+  const store: OpenStore = openStore({ kind: "server", url: url.toString() }, { statementTimeoutMs: 600_000 });
   await applyMigrations(store.sql);
   return {
     url: url.toString(),
