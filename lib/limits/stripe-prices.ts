@@ -29,7 +29,9 @@ const PRICE_ENV: { plan: PaidPlanId; interval: BillingInterval; env: string }[] 
 /** price_pro_month, price_business_year, ...: the ids used when the environment names none. */
 const defaultPriceId = (plan: PaidPlanId, interval: BillingInterval) => `price_${plan}_${interval}`;
 
-function priceTable(env: NodeJS.ProcessEnv) {
+type Env = Record<string, string | undefined>;
+
+function priceTable(env: Env) {
   return PRICE_ENV.map(({ plan, interval, env: name }) => ({
     plan,
     interval,
@@ -38,12 +40,12 @@ function priceTable(env: NodeJS.ProcessEnv) {
 }
 
 /** The Stripe price to charge for a paid plan at an interval. */
-export function stripePriceFor(plan: PaidPlanId, interval: BillingInterval, env = process.env): string {
+export function stripePriceFor(plan: PaidPlanId, interval: BillingInterval, env: Env = process.env): string {
   return priceTable(env).find((p) => p.plan === plan && p.interval === interval)!.priceId;
 }
 
 /** The plan and interval a Stripe price stands for, or null for a price we do not sell. */
-export function planForStripePrice(priceId: string, env = process.env): PlanPrice | null {
+export function planForStripePrice(priceId: string, env: Env = process.env): PlanPrice | null {
   const match = priceTable(env).find((p) => p.priceId === priceId);
   return match ? { plan: match.plan, interval: match.interval } : null;
 }
