@@ -1,0 +1,32 @@
+/**
+ * What each membership role may see and do. Pure functions of the role (and
+ * the org's preview flag), so pages, components and tests share one rulebook.
+ */
+
+export const ROLES = ["super_admin", "admin", "manager", "user"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  super_admin: "Super admin",
+  admin: "Admin",
+  manager: "Manager",
+  user: "User",
+};
+
+export function isAdmin(role: Role): boolean {
+  return role === "super_admin" || role === "admin";
+}
+
+/**
+ * Dollar amounts (AI spend, prices, credit balances) reach admins and super
+ * admins, and everyone in an org with the preview flag. Everyone else gets
+ * percentages only, and no dollar figure is sent to their browser at all.
+ */
+export function canSeeDollars(role: Role, previewFlag: boolean): boolean {
+  return previewFlag || isAdmin(role);
+}
+
+/** Manage Plan and Admin > Billing: managers, admins and super admins. */
+export function canManagePlan(role: Role): boolean {
+  return role !== "user";
+}

@@ -1,0 +1,16 @@
+/**
+ * The colour a usage bar takes as it fills: blue below 80%, yellow from 80%,
+ * orange from 90%, red at 100% and beyond. Colours are defined once in
+ * app/globals.css as --color-meter-<tone>.
+ */
+
+export type MeterTone = "normal" | "warning" | "high" | "full";
+
+export const TONE_THRESHOLDS = { warning: 80, high: 90, full: 100 } as const;
+
+export function meterTone(percent: number): MeterTone {
+  if (percent >= TONE_THRESHOLDS.full) return "full";
+  if (percent >= TONE_THRESHOLDS.high) return "high";
+  if (percent >= TONE_THRESHOLDS.warning) return "warning";
+  return "normal";
+}
