@@ -1,0 +1,54 @@
+import type { Metadata } from "next";
+import { DemoSignIn } from "@/components/auth/demo-sign-in";
+import { ProviderSignIn } from "@/components/auth/provider-sign-in";
+import { demoSignInEnabled, oauthSignInOptions } from "@/lib/auth/providers";
+import { safeReturnPath } from "@/lib/auth/return-path";
+
+export const metadata: Metadata = { title: "Sign in · Ledgerline" };
+
+const ERRORS: Record<string, string> = {
+  AccessDenied: "That account is not a member of any organization here.",
+  CredentialsSignin: "That demo user is not in the database yet: run `npm run db:seed` and try again.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const callbackUrl = safeReturnPath(params.callbackUrl);
+  const error = typeof params.error === "string" ? (ERRORS[params.error] ?? "Sign-in failed. Please try again.") : null;
+  const providers = oauthSignInOptions();
+  const demo = demoSignInEnabled();
+  return (
+    <main className="mx-auto max-w-2xl px-4 py-10 sm:py-16">
+      <div className="mb-6 flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
+        <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-blue-600 text-white">
+          L
+        </span>
+        Ledgerline
+      </div>
+      <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
+        <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
+        {error && (
+          <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            {error}
+          </p>
+        )}
+        {providers.length > 0 && (
+          <div className="mt-5">
+            <ProviderSignIn providers={providers} callbackUrl={callbackUrl} />
+          </div>
+        )}
+        {demo && (
+          <div className="mt-6">
+            <p className="mb-4 text-sm text-slate-600">Demo: pick a seeded person to sign in as. Each org shows a different side of the Usage page.</p>
+            <DemoSignIn callbackUrl={callbackUrl} />
+          </div>
+        )}
+        {!demo && providers.length === 0 && (
+          <p className="mt-3 text-sm text-slate-600">
+            No sign-in method is configured. Set AUTH_DEMO_SIGN_IN=true for the demo users, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET (or another provider&apos;s) for OAuth.
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}
