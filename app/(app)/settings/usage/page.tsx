@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/page-header";
+import { AiUsagePanel } from "@/components/usage/ai-usage-panel";
+import { MyUsage } from "@/components/usage/my-usage";
+import { OrgMeters } from "@/components/usage/org-meters";
+import { PlanCard } from "@/components/usage/plan-card";
+import { UsageHistory } from "@/components/usage/usage-history";
+import { requireSession } from "@/lib/auth/session";
+import { db } from "@/lib/db";
+import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { toUsageView } from "@/lib/usage-view";
+
+export const metadata: Metadata = { title: "Usage · Ledgerline" };
+
+export default async function UsagePage() {
+  const session = await requireSession("/settings/usage");
+  const view = toUsageView(await getUsageSnapshot(db(), session.orgId), { userId: session.user.id, role: session.role });
+  return (
+    <>
+      <PageHeader trail={["Settings", "Usage"]} title="Usage" description={`${view.orgName} · billing cycle ${view.periodLabel}`} />
+      <div className="grid gap-6">
+        <div className="grid gap-6 lg:grid-cols-3">
+          <div className="lg:col-span-2">
+            <AiUsagePanel ai={view.ai} />
+          </div>
+          <PlanCard plan={view.plan} />
+        </div>
+        <OrgMeters groups={view.meterGroups} seats={view.seats} />
+        <MyUsage meters={view.myUsage} />
+        <UsageHistory history={view.history} />
+      </div>
+    </>
+  );
+}

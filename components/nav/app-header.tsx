@@ -1,0 +1,42 @@
+import Link from "next/link";
+import { signOutToSignIn } from "@/lib/auth/actions";
+import { canManagePlan, ROLE_LABELS } from "@/lib/auth/roles";
+import type { SessionContext } from "@/lib/auth/session";
+import { ADMIN_BILLING_PATH, SETTINGS_BILLING_PATH } from "@/lib/plan-upgrade";
+import { NavLink } from "./nav-link";
+
+export function AppHeader({ session }: { session: SessionContext }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3 sm:gap-x-6 sm:px-6">
+        <Link href="/settings/usage" className="flex items-center gap-2 text-base font-semibold tracking-tight text-slate-900">
+          <span aria-hidden="true" className="grid h-7 w-7 place-items-center rounded-lg bg-blue-600 text-sm text-white">
+            L
+          </span>
+          <span className="sr-only sm:not-sr-only">Ledgerline</span>
+        </Link>
+        <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-700" data-testid="org-name">
+          {session.orgName}
+        </span>
+        <div className="ml-auto flex items-center gap-3 sm:order-last">
+          <div className="text-right leading-tight">
+            <p className="text-sm font-medium text-slate-900" data-testid="user-name">
+              {session.user.name}
+            </p>
+            <p className="text-xs text-slate-500">{ROLE_LABELS[session.role]}</p>
+          </div>
+          <form action={signOutToSignIn}>
+            <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50">
+              Sign out
+            </button>
+          </form>
+        </div>
+        <nav aria-label="Main" className="-mx-3 flex w-full gap-1 overflow-x-auto sm:mx-0 sm:w-auto">
+          <NavLink href="/settings/usage">Usage</NavLink>
+          <NavLink href={SETTINGS_BILLING_PATH}>Billing</NavLink>
+          {canManagePlan(session.role) && <NavLink href={ADMIN_BILLING_PATH}>Admin billing</NavLink>}
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,32 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+
+/**
+ * The Show $ switch. Both views are rendered on the server and handed in;
+ * this only chooses which one shows. It is rendered only for viewers allowed
+ * to see dollars, so for everyone else no dollar view exists to hand in.
+ */
+export function AmountToggle({ heading, percent, dollars }: { heading: ReactNode; percent: ReactNode; dollars: ReactNode }) {
+  const [showDollars, setShowDollars] = useState(false);
+  return (
+    <>
+      <div className="flex items-start justify-between gap-3">
+        {heading}
+        <button
+          type="button"
+          role="switch"
+          aria-checked={showDollars}
+          onClick={() => setShowDollars((on) => !on)}
+          className="group inline-flex shrink-0 items-center gap-2 rounded-full text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-blue-600"
+        >
+          Show $
+          <span className="relative inline-flex h-5 w-9 items-center rounded-full bg-slate-300 transition-colors group-aria-checked:bg-blue-600">
+            <span className="inline-block h-4 w-4 translate-x-0.5 rounded-full bg-white shadow transition-transform group-aria-checked:translate-x-4.5" />
+          </span>
+        </button>
+      </div>
+      {showDollars ? dollars : percent}
+    </>
+  );
+}

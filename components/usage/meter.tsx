@@ -1,0 +1,31 @@
+import type { MeterView } from "@/lib/usage-view";
+import { ProgressBar } from "./progress-bar";
+import { Sparkline } from "./sparkline";
+
+export function Meter({ meter }: { meter: MeterView }) {
+  return (
+    <li className="py-3.5" data-testid={`meter-${meter.metric}`}>
+      <div className="flex items-center justify-between gap-3">
+        <div className="min-w-0">
+          <p className="text-sm font-medium text-slate-900">{meter.label}</p>
+          <p className="text-sm tabular-nums text-slate-600">
+            <span className="font-semibold text-slate-900">{meter.used}</span> / {meter.limit}
+            {meter.bar && <span className="ml-1.5 text-slate-500">· {meter.bar.label}</span>}
+          </p>
+        </div>
+        <Sparkline values={meter.history} tone={meter.bar?.tone ?? "normal"} />
+        <span className="sr-only">{meter.trend}</span>
+      </div>
+      {meter.bar && (
+        <div className="mt-2">
+          <ProgressBar bar={meter.bar} label={`${meter.label} used`} />
+        </div>
+      )}
+      {meter.notes.map((note) => (
+        <p key={note} className="mt-1.5 text-xs text-slate-500">
+          {note}
+        </p>
+      ))}
+    </li>
+  );
+}

@@ -1,0 +1,299 @@
+import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
+import { formatCount, formatMicros, formatMonth, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
+import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/decide";
+import { METER_GROUPS, type MetricId } from "@/lib/limits/metrics";
+import { PLANS, type Limit } from "@/lib/limits/plans";
+import type { Meter, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
+import { meterTone, type MeterTone } from "@/lib/meter-tone";
+import { planHighlights } from "@/lib/plan-highlights";
+import { ADMIN_BILLING_PATH, upgradeHref } from "@/lib/plan-upgrade";
+
+/**
+ * The Usage page's view model: everything its components show, already worded
+ * and formatted, and nothing they must not show. Micro-dollar amounts become
+ * percentages here; dollar strings exist only under `dollars` keys, which are
+ * null unless the viewer may see dollars. Components never receive the
+ * snapshot itself, so nothing else can reach a browser.
+ */
+
+export interface Viewer {
+  userId: string;
+  role: Role;
+}
+
+export type QuantityUnit = "count" | "bytes";
+
+export interface BarView {
+  /** Percent of the limit; passes 100 on soft caps. */
+  percent: number;
+  label: string;
+  tone: MeterTone;
+}
+
+export interface AiFeatureView {
+  feature: string;
+  label: string;
+  /** Generic tier label (Advanced Reasoning, Standard, Fast, Light). */
+  tier: string | null;
+  /** Percent of this cycle's AI spend. */
+  share: number;
+  shareLabel: string;
+}
+
+export interface AiPanelView {
+  /** Null when the org's AI pool is unlimited. */
+  bar: BarView | null;
+  resetsOn: string;
+  features: AiFeatureView[];
+  /** The prepaid credit balance as a share of the monthly pool; null without credits. */
+  credits: { label: string } | null;
+  /** Set when AI access is paused for a failed payment. */
+  paused: { viewerIsAdmin: boolean } | null;
+  dollars: { used: string; limit: string | null; credits: string | null; byFeature: Record<string, string> } | null;
+}
+
+export interface PlanCardView {
+  name: string;
+  intervalLabel: string;
+  /** "$49.00" and "/month", for dollar viewers only. */
+  price: { amount: string; per: string } | null;
+  included: string[];
+  upgradeHref: string | null;
+  manageHref: string | null;
+}
+
+export interface MeterView {
+  metric: string;
+  label: string;
+  used: string;
+  limit: string;
+  unit: QuantityUnit;
+  /** Null when nothing caps the metric. */
+  bar: BarView | null;
+  notes: string[];
+  history: number[];
+  /** The sparkline's data in words, for screen readers. */
+  trend: string;
+}
+
+export interface MeterGroupView {
+  id: string;
+  title: string;
+  note: string;
+  resetsOn: string | null;
+  meters: MeterView[];
+}
+
+export interface SeatsView {
+  power: { used: number; limit: string };
+  collaborator: { used: number; limit: string };
+}
+
+export type PersonalStatus = "ok" | "nearly" | "exhausted";
+
+export interface PersonalMeterView {
+  metric: "ai_budget" | "enrichments";
+  label: string;
+  /** Against the member's allocation, or else the org pool. */
+  basis: "allocation" | "pool";
+  bar: BarView;
+  /** The whole org's use of the pool, drawn behind the member's own when they share it. */
+  poolPercent: number | null;
+  detail: string;
+  status: PersonalStatus;
+}
+
+export interface HistoryChartView {
+  metric: string;
+  label: string;
+  unit: QuantityUnit;
+  points: { month: string; value: number }[];
+  latest: string;
+}
+
+export interface UsageView {
+  orgName: string;
+  periodLabel: string;
+  showDollars: boolean;
+  ai: AiPanelView;
+  plan: PlanCardView;
+  meterGroups: MeterGroupView[];
+  seats: SeatsView;
+  myUsage: PersonalMeterView[] | null;
+  history: { enough: boolean; charts: HistoryChartView[] };
+}
+
+/** History charts need this many billing periods with data to show a trend. */
+export const MIN_HISTORY_PERIODS = 3;
+const HISTORY_METRICS = ["emails_sent", "ai_tokens", "contacts", "storage_bytes"] as const;
+
+export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView {
+  const { org } = snapshot;
+  const showDollars = canSeeDollars(viewer.role, org.previewFlag);
+  const member = snapshot.members.find((m) => m.userId === viewer.userId);
+  return {
+    orgName: org.name,
+    periodLabel: `${formatShortDate(snapshot.period.start)} – ${formatShortDate(new Date(Date.parse(snapshot.period.end) - 1))}`,
+    showDollars,
+    ai: aiPanel(snapshot, viewer, showDollars),
+    plan: planCard(snapshot, viewer, showDollars),
+    meterGroups: METER_GROUPS.map((group) => ({
+      ...group,
+      resetsOn: group.id === "core" ? null : formatShortDate(snapshot.period.end),
+      meters: snapshot.meters.filter((m) => m.group === group.id).map((m) => meterView(m, snapshot.period.end)),
+    })),
+    seats: seatsView(snapshot),
+    myUsage: member ? personalMeters(snapshot, member) : null,
+    history: historyView(snapshot),
+  };
+}
+
+const bar = (percent: number): BarView => ({ percent, label: formatPercent(percent), tone: meterTone(percent) });
+
+function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean): AiPanelView {
+  const { ai, org } = snapshot;
+  const spent = ai.byFeature.reduce((sum, f) => sum + f.spentMicros, 0);
+  const limit = ai.limitMicros;
+  const hasCredits = ai.creditBalanceMicros > 0;
+  return {
+    bar: limit === null ? null : bar(ai.percent),
+    resetsOn: formatShortDate(snapshot.period.end),
+    features: ai.byFeature.map((f) => {
+      const share = spent > 0 ? (f.spentMicros / spent) * 100 : 0;
+      return { feature: f.feature, label: f.label, tier: f.tier, share, shareLabel: formatPercent(share) };
+    }),
+    credits: hasCredits
+      ? { label: limit ? `${formatPercent(percentUsed(ai.creditBalanceMicros, limit))} of a monthly pool` : "Available" }
+      : null,
+    paused: org.aiPaused ? { viewerIsAdmin: isAdmin(viewer.role) } : null,
+    dollars: showDollars
+      ? {
+          used: formatMicros(ai.usedMicros),
+          limit: limit === null ? null : formatMicros(limit),
+          credits: hasCredits ? formatMicros(ai.creditBalanceMicros) : null,
+          byFeature: Object.fromEntries(ai.byFeature.map((f) => [f.feature, formatMicros(f.spentMicros)])),
+        }
+      : null,
+  };
+}
+
+function planCard(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean): PlanCardView {
+  const { org } = snapshot;
+  const annual = org.billingInterval === "year";
+  const priceMicros = annual ? org.annualPriceMicros : org.monthlyPriceMicros;
+  return {
+    name: org.planName,
+    intervalLabel: org.plan === "free" ? "Free forever" : annual ? "Billed annually" : "Billed monthly",
+    price: showDollars ? { amount: formatMicros(priceMicros), per: annual ? "/year" : "/month" } : null,
+    included: planHighlights(org.plan),
+    upgradeHref: upgradeHref(org.plan, org.subscriptionStatus),
+    manageHref: canManagePlan(viewer.role) ? ADMIN_BILLING_PATH : null,
+  };
+}
+
+const limitLabel = (limit: Limit, unit: QuantityUnit) => (limit === null ? "Unlimited" : formatQuantity(limit, unit));
+
+function meterView(meter: Meter, periodEnd: string): MeterView {
+  const unit: QuantityUnit = meter.unit === "bytes" ? "bytes" : "count";
+  const capped = meter.limit !== null && meter.capKind !== "observe";
+  return {
+    metric: meter.metric,
+    label: meter.label,
+    used: formatQuantity(meter.used, unit),
+    limit: meter.capKind === "observe" ? "Not capped" : limitLabel(meter.limit, unit),
+    unit,
+    bar: capped ? bar(meter.percent) : null,
+    notes: [METER_HINTS[meter.metric], capNote(meter, unit, periodEnd)].filter((note): note is string => Boolean(note)),
+    history: meter.history,
+    trend: `Last six months: ${meter.history.map((v) => formatQuantity(v, unit)).join(", ")}`,
+  };
+}
+
+const METER_HINTS: Partial<Record<MetricId, string>> = { emails_sent: "Counts every recipient of each email." };
+
+function capNote(meter: Meter, unit: QuantityUnit, periodEnd: string): string | null {
+  if (meter.capKind === "observe") return "Observability only: AI is enforced by dollar cost, not tokens.";
+  if (meter.limit === null) return "No cap on this plan.";
+  const ceiling = ceilingFor(meter.capKind, meter.limit)!;
+  if (meter.capKind === "soft") {
+    return `Soft cap: may run to ${Math.round((1 + SOFT_CAP_OVERAGE) * 100)}% (${formatQuantity(ceiling, unit)}) before it is enforced.`;
+  }
+  if (meter.used >= ceiling) {
+    return meter.cumulative ? "Limit reached: upgrade or free up space to add more." : `Limit reached until it resets ${formatShortDate(periodEnd)}.`;
+  }
+  return null;
+}
+
+function seatsView(snapshot: UsageSnapshot): SeatsView {
+  const seats = PLANS[snapshot.org.plan].seats;
+  const count = (type: string) => snapshot.members.filter((m) => m.seatType === type).length;
+  const limit = (value: Limit) => (value === null ? "unlimited" : String(value));
+  return {
+    power: { used: count("power"), limit: limit(seats.power) },
+    collaborator: { used: count("collaborator"), limit: limit(seats.collaborator) },
+  };
+}
+
+function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalMeterView[] {
+  const enrichments = snapshot.meters.find((m) => m.metric === "enrichments")!;
+  return [
+    personalMeter("ai_budget", "AI Tokens", member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, null),
+    personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, "enrichments"),
+  ];
+}
+
+/**
+ * One My Usage meter. `noun` words the counts for countable metrics; the AI
+ * budget is money, so it is worded in percentages only.
+ */
+function personalMeter(
+  metric: PersonalMeterView["metric"],
+  label: string,
+  used: number,
+  allocation: number | null,
+  poolLimit: Limit,
+  poolPercent: number,
+  noun: string | null,
+): PersonalMeterView {
+  if (allocation !== null) {
+    const percent = percentUsed(used, allocation);
+    return {
+      metric,
+      label,
+      basis: "allocation",
+      bar: bar(percent),
+      poolPercent: null,
+      detail: noun ? `${formatCount(used)} of ${formatCount(allocation)} ${noun}` : `${formatPercent(percent)} of your allocation`,
+      status: percent >= 100 ? "exhausted" : meterTone(percent) === "normal" ? "ok" : "nearly",
+    };
+  }
+  const percent = percentUsed(used, poolLimit);
+  const tone = meterTone(poolPercent);
+  return {
+    metric,
+    label,
+    basis: "pool",
+    bar: { ...bar(percent), tone },
+    poolPercent: poolLimit === null ? null : poolPercent,
+    detail: `You ${formatPercent(percent)} · whole organization ${poolLimit === null ? "unlimited" : formatPercent(poolPercent)}`,
+    status: poolLimit !== null && poolPercent >= 100 ? "exhausted" : tone === "normal" ? "ok" : "nearly",
+  };
+}
+
+function historyView(snapshot: UsageSnapshot): UsageView["history"] {
+  const charted = HISTORY_METRICS.map((id) => snapshot.meters.find((m) => m.metric === id)!);
+  const periodsWithData = snapshot.historyPeriods.filter((_, i) => charted.some((m) => m.history[i] > 0)).length;
+  return {
+    enough: periodsWithData >= MIN_HISTORY_PERIODS,
+    charts: charted.map((meter) => {
+      const unit: QuantityUnit = meter.unit === "bytes" ? "bytes" : "count";
+      return {
+        metric: meter.metric,
+        label: meter.label,
+        unit,
+        points: meter.history.map((value, i) => ({ month: formatMonth(snapshot.historyPeriods[i]), value })),
+        latest: formatQuantity(meter.history.at(-1) ?? 0, unit),
+      };
+    }),
+  };
+}

@@ -1,0 +1,85 @@
+import { renderToString } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { AiUsagePanel } from "@/components/usage/ai-usage-panel";
+import { MyUsage } from "@/components/usage/my-usage";
+import { OrgMeters } from "@/components/usage/org-meters";
+import { PlanCard } from "@/components/usage/plan-card";
+import { UsageHistory } from "@/components/usage/usage-history";
+import { toUsageView, type Viewer } from "@/lib/usage-view";
+import { member, usageSnapshot, type SnapshotOptions } from "../support/usage-snapshot";
+
+const USD = 1_000_000;
+const view = (options: SnapshotOptions, viewer: Viewer = { userId: "me", role: "user" }) =>
+  toUsageView(usageSnapshot({ members: [member("me")], ...options }), viewer);
+
+describe("AI usage panel", () => {
+  it("renders percentages and no switch for a plain user", () => {
+    const html = renderToString(<AiUsagePanel ai={view({ creditMicros: 25 * USD }).ai} />);
+    expect(html).toContain("70% of monthly AI pool");
+    expect(html).toContain("Advanced Reasoning");
+    expect(html).not.toContain('role="switch"');
+    expect(html).not.toMatch(/\$\d/);
+  });
+
+  it("renders the Show $ switch, off, for an admin", () => {
+    const html = renderToString(<AiUsagePanel ai={view({}, { userId: "me", role: "admin" }).ai} />);
+    expect(html).toMatch(/role="switch"[^>]*aria-checked="false"/);
+    expect(html).toContain("Show $");
+    expect(html).toContain("70% of monthly AI pool");
+  });
+
+  it("puts the red paused banner at the top with a link to Settings > Billing", () => {
+    const html = renderToString(<AiUsagePanel ai={view({ aiPaused: true }, { userId: "me", role: "admin" }).ai} />);
+    expect(html.indexOf("paused-banner")).toBeLessThan(html.indexOf("AI usage this cycle"));
+    expect(html).toContain('href="/settings/billing"');
+    expect(html).toContain("Update the payment method in");
+  });
+});
+
+describe("plan card", () => {
+  it("shows Upgrade and Manage Plan by plan and role", () => {
+    const free = renderToString(<PlanCard plan={view({ plan: "free" }, { userId: "me", role: "admin" }).plan} />);
+    expect(free).toContain('href="/signup/plan"');
+    expect(free).toContain('href="/admin/billing"');
+    const ultra = renderToString(<PlanCard plan={view({ plan: "ultra" }).plan} />);
+    expect(ultra).not.toContain("Upgrade");
+    expect(ultra).not.toContain("Manage Plan");
+  });
+});
+
+describe("organization meters", () => {
+  it("renders accessible bars with their tone, and the seats line", () => {
+    const { meterGroups, seats } = view({ used: { contacts: 26_500, storage_bytes: 21.3e9 } });
+    const html = renderToString(<OrgMeters groups={meterGroups} seats={seats} />);
+    expect(html).toMatch(/role="progressbar" aria-label="Contacts used"[^>]*aria-valuenow="100" aria-valuetext="106% used" data-tone="full"/);
+    expect(html).toMatch(/aria-label="Storage used"[^>]*aria-valuenow="85"[^>]*data-tone="warning"/);
+    expect(html).toContain("Settings &gt; Billing");
+    expect(html).toContain("gate new invitations only");
+  });
+});
+
+describe("my usage", () => {
+  it("captions a member who shares the pool", () => {
+    const html = renderToString(<MyUsage meters={view({}).myUsage} />);
+    expect(html.match(/You share the organization pool/g)).toHaveLength(2);
+  });
+
+  it("explains the 429 when the allocation is used up", () => {
+    const snapshot = usageSnapshot({ members: [member("me", { ai: { usedMicros: 10 * USD, allocationMicros: 10 * USD } })] });
+    const html = renderToString(<MyUsage meters={toUsageView(snapshot, { userId: "me", role: "user" }).myUsage} />);
+    expect(html).toContain("AI features return a 429 error until an admin raises it at");
+    expect(html).toContain("Admin &gt; Usage &amp; Limits &gt; Per-user allocations");
+  });
+});
+
+describe("usage history", () => {
+  it("says so when there is not enough history", () => {
+    const young = view({ history: { emails_sent: [0, 0, 0, 0, 0, 10] } }).history;
+    expect(renderToString(<UsageHistory history={young} />)).toContain("Not enough history yet");
+  });
+
+  it("lists the four charts when there is", () => {
+    const html = renderToString(<UsageHistory history={view({ used: { emails_sent: 9_200 } }).history} />);
+    for (const label of ["Emails Sent", "AI Tokens", "Contacts", "Storage"]) expect(html).toContain(label);
+  });
+});

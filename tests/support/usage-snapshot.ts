@@ -1,0 +1,91 @@
+import { AI_FEATURE_LABELS, AI_FEATURES } from "@/lib/limits/ai-models";
+import { percentUsed } from "@/lib/limits/decide";
+import { METRIC_IDS, METRICS, type MetricId } from "@/lib/limits/metrics";
+import { limitFor, PLANS, type PlanId } from "@/lib/limits/plans";
+import type { MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
+
+const USD = 1_000_000;
+const PERIODS = ["2026-06-15", "2026-07-15", "2026-08-15", "2026-09-15", "2026-10-15", "2026-11-15"].map((d) => `${d}T00:00:00.000Z`);
+
+export interface SnapshotOptions {
+  plan?: PlanId;
+  status?: string;
+  aiPaused?: boolean;
+  previewFlag?: boolean;
+  aiUsedMicros?: number;
+  creditMicros?: number;
+  used?: Partial<Record<MetricId, number>>;
+  /** Per-metric history; defaults to a gentle rise to the current value. */
+  history?: Partial<Record<MetricId, number[]>>;
+  members?: MemberUsage[];
+}
+
+export function member(userId: string, options: Partial<MemberUsage> = {}): MemberUsage {
+  return {
+    userId,
+    name: userId,
+    email: `${userId}@example.test`,
+    role: "user",
+    seatType: "collaborator",
+    ai: { usedMicros: 0, allocationMicros: null },
+    enrichments: { used: 0, allocation: null },
+    ...options,
+  };
+}
+
+/** A hand-made snapshot, shaped exactly as getUsageSnapshot returns it, for the view-model and component tests. */
+export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
+  const plan = options.plan ?? "pro";
+  const aiLimit = limitFor(plan, "ai_budget");
+  const aiUsed = options.aiUsedMicros ?? 70 * USD;
+  const weights = [0.25, 0.1, 0.15, 0.3, 0.08, 0.12];
+  const tiers = ["Standard", "Light", "Fast", "Advanced Reasoning", "Standard", "Fast"];
+  return {
+    org: {
+      id: "org_test",
+      name: "Test Org",
+      plan,
+      planName: PLANS[plan].name,
+      billingInterval: "month",
+      subscriptionStatus: options.status ?? "active",
+      aiPaused: options.aiPaused ?? false,
+      previewFlag: options.previewFlag ?? false,
+      monthlyPriceMicros: PLANS[plan].monthlyPriceMicros,
+      annualPriceMicros: PLANS[plan].annualPriceMicros,
+    },
+    period: { start: "2026-11-15T00:00:00.000Z", end: "2026-12-15T00:00:00.000Z" },
+    ai: {
+      limitMicros: aiLimit,
+      usedMicros: aiUsed,
+      heldMicros: 0,
+      percent: percentUsed(aiUsed, aiLimit),
+      creditBalanceMicros: options.creditMicros ?? 0,
+      byFeature: AI_FEATURES.map((feature, i) => ({
+        feature,
+        label: AI_FEATURE_LABELS[feature],
+        tier: aiUsed > 0 ? tiers[i] : null,
+        spentMicros: Math.round(aiUsed * weights[i]),
+      })),
+    },
+    meters: METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
+      const definition = METRICS[metric];
+      const limit = limitFor(plan, metric);
+      const used = options.used?.[metric] ?? 0;
+      return {
+        metric,
+        label: definition.label,
+        group: definition.group,
+        capKind: definition.capKind,
+        unit: definition.unit,
+        cumulative: definition.cumulative,
+        used,
+        limit,
+        percent: percentUsed(used, limit),
+        resetsAt: definition.cumulative ? null : "2026-12-15T00:00:00.000Z",
+        history: options.history?.[metric] ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => Math.round(used * f)),
+      };
+    }),
+    members: options.members ?? [],
+    historyPeriods: PERIODS,
+  };
+}
