@@ -1,0 +1,40 @@
+import type { BillingView, PaymentTone } from "@/lib/billing-view";
+import { Card, CardHeader } from "@/components/ui/card";
+
+const TONE_BADGE: Record<PaymentTone, string> = {
+  ok: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+  neutral: "bg-slate-50 text-slate-700 ring-slate-200",
+  warning: "bg-amber-50 text-amber-900 ring-amber-200",
+  danger: "bg-red-50 text-red-800 ring-red-200",
+};
+
+/** Plan, interval, status, payment state and credit balance: read-only. */
+export function PlanSummary({ billing }: { billing: BillingView }) {
+  const rows: [string, React.ReactNode][] = [
+    ["Plan", billing.plan.name],
+    ...(billing.plan.price ? ([["Price", `${billing.plan.price.amount}${billing.plan.price.per}`]] as [string, string][]) : []),
+    ["Billing interval", billing.intervalLabel],
+    ["Subscription status", billing.statusLabel],
+    [
+      "Payment",
+      <span key="payment" data-testid="payment-state">
+        <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${TONE_BADGE[billing.payment.tone]}`}>{billing.payment.label}</span>
+        <span className="mt-1 block text-xs text-slate-500">{billing.payment.detail}</span>
+      </span>,
+    ],
+    ["Credit balance", billing.credits ?? "No prepaid credits"],
+  ];
+  return (
+    <Card aria-labelledby="subscription-title" className="p-5 sm:p-6">
+      <CardHeader id="subscription-title" title="Subscription" description={billing.orgName} />
+      <dl className="mt-4 divide-y divide-slate-100 text-sm">
+        {rows.map(([term, value]) => (
+          <div key={term} className="grid gap-1 py-2.5 sm:grid-cols-3">
+            <dt className="text-slate-500">{term}</dt>
+            <dd className="font-medium text-slate-900 sm:col-span-2">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </Card>
+  );
+}
