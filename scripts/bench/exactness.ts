@@ -4,7 +4,13 @@ import type { SqlExecutor } from "@/lib/db/migrate";
  * After a load: every admitted 200 is one ledger row, the counters equal the
  * ledger, and no counter is over its cap. Any difference fails the run.
  */
-export async function checkExactness(sql: SqlExecutor, orgs: string[], metric: string, admitted: number) {
+export async function ledgerRows(sql: SqlExecutor, orgs: string[], metric: string) {
+  const [row] = await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM usage_ledger WHERE org_id = ANY($1) AND metric = $2`, [orgs, metric]);
+  return Number(row.n);
+}
+
+/** `admitted` counts the responses of the measured load; `rowsBefore` is the ledger before it. */
+export async function checkExactness(sql: SqlExecutor, orgs: string[], metric: string, admitted: number, rowsBefore = 0) {
   const [row] = await sql.query<{ ledger_rows: string; ledger_sum: string; counter_sum: string; over_cap: string }>(
     `SELECT
        (SELECT count(*) FROM usage_ledger WHERE org_id = ANY($1) AND metric = $2)::text AS ledger_rows,
@@ -17,7 +23,7 @@ export async function checkExactness(sql: SqlExecutor, orgs: string[], metric: s
   );
   const figures = {
     admitted,
-    ledgerRows: Number(row.ledger_rows),
+    ledgerRows: Number(row.ledger_rows) - rowsBefore,
     ledgerSum: Number(row.ledger_sum),
     counterSum: Number(row.counter_sum),
     overCap: Number(row.over_cap),

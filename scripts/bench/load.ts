@@ -20,6 +20,8 @@ interface HttpLoad {
   method?: "GET" | "POST";
   connections: number;
   seconds: number;
+  /** Send exactly this many requests instead of running for `seconds`: every response is then counted. */
+  amount?: number;
   orgs?: string[];
   body?: (org: string) => unknown;
 }
@@ -31,7 +33,7 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
     url: load.url + load.path,
     method: load.method ?? "GET",
     connections: load.connections,
-    duration: load.seconds,
+    ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
     timeout: 30,
     headers: { "content-type": "application/json" },
     requests: [
@@ -57,6 +59,20 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
     rejected,
     errors: result.errors + result.timeouts,
   };
+}
+
+/**
+ * A load whose every response is counted: a short run estimates the rate,
+ * then exactly rate x seconds requests are sent and all of them awaited (a
+ * timed run would abandon the ones in flight at its end, which the server
+ * still records).
+ */
+export async function countedLoad<T>(load: HttpLoad, beforeMeasuring: () => Promise<T>) {
+  const estimate = await httpLoad({ ...load, seconds: 2 });
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the abandoned requests land
+  const before = await beforeMeasuring();
+  const result = await httpLoad({ ...load, amount: Math.max(load.connections, Math.ceil(estimate.perSecond * load.seconds)) });
+  return { result, before };
 }
 
 export const consumeBody = () => ({ metric: "api_calls", quantity: 1, idempotencyKey: uniqueKey("c") });
