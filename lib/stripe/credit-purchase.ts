@@ -6,7 +6,7 @@ import { z } from "zod";
  * sessions for plans carry no such mark and are ignored by the credit handler.
  */
 
-export const CREDIT_PURCHASE_PURPOSE = "credit_purchase";
+const CREDIT_PURCHASE_PURPOSE = "credit_purchase";
 
 export const creditPurchaseMetadata = z.object({
   purpose: z.literal(CREDIT_PURCHASE_PURPOSE),

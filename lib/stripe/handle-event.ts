@@ -19,9 +19,6 @@ const HANDLERS = new Map<string, StripeEventHandler>([
   ["checkout.session.async_payment_succeeded", grantPurchasedCredits],
 ]);
 
-/** processed: a handled type about one of our orgs (stale states change nothing); ignored: not ours to act on. */
-export type EventOutcome = "processed" | "ignored" | "duplicate";
-
 /**
  * Applies a verified Stripe event exactly once: its id goes into stripe_events
  * in the same transaction as its effect. A replay finds the id and changes
@@ -29,15 +26,12 @@ export type EventOutcome = "processed" | "ignored" | "duplicate";
  * first delivery commits (then changes nothing) or rolls back (then applies it
  * itself). Any error rolls the whole event back, and Stripe retries it.
  */
-export async function handleStripeEvent(db: PrismaClient, event: Stripe.Event, now = new Date()): Promise<EventOutcome> {
-  return db.$transaction(async (tx) => {
-    if (!(await claimEvent(tx, event))) return "duplicate";
+export async function handleStripeEvent(db: PrismaClient, event: Stripe.Event, now = new Date()): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (!(await claimEvent(tx, event))) return;
     const handler = HANDLERS.get(event.type);
-    if (!handler) return "ignored";
-    const orgId = await handler({ tx, event, at: new Date(event.created * 1000), now, actor: `stripe:${event.id}` });
-    if (!orgId) return "ignored";
-    await tx.$executeRaw`UPDATE stripe_events SET org_id = ${orgId} WHERE id = ${event.id}`;
-    return "processed";
+    const orgId = handler ? await handler({ tx, event, at: new Date(event.created * 1000), now, actor: `stripe:${event.id}` }) : null;
+    if (orgId) await tx.$executeRaw`UPDATE stripe_events SET org_id = ${orgId} WHERE id = ${event.id}`;
   }, TX_OPTIONS);
 }
 

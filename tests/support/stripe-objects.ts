@@ -39,7 +39,6 @@ export interface SubscriptionOptions {
   priceId?: string;
   anchor: Date;
   metadata?: Record<string, string>;
-  cancelAtPeriodEnd?: boolean;
 }
 
 export function subscriptionObject(options: SubscriptionOptions) {
@@ -49,7 +48,7 @@ export function subscriptionObject(options: SubscriptionOptions) {
     customer: options.customer,
     status: options.status ?? "active",
     billing_cycle_anchor: seconds(options.anchor),
-    cancel_at_period_end: options.cancelAtPeriodEnd ?? false,
+    cancel_at_period_end: false,
     metadata: options.metadata ?? {},
     items: {
       object: "list",
@@ -71,12 +70,12 @@ export function invoiceObject(options: { customer: string; subscription: string 
   };
 }
 
-export function checkoutSessionObject(options: { id?: string; metadata: Record<string, string>; paymentStatus?: "paid" | "unpaid"; customer?: string }) {
+export function checkoutSessionObject(options: { id?: string; metadata: Record<string, string>; paymentStatus?: "paid" | "unpaid" }) {
   return {
     id: options.id ?? `cs_test_${uid()}`,
     object: "checkout.session",
     mode: options.metadata.purpose === "credit_purchase" ? "payment" : "subscription",
-    customer: options.customer ?? null,
+    customer: null,
     payment_status: options.paymentStatus ?? "paid",
     status: "complete",
     metadata: options.metadata,

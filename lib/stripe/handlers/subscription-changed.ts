@@ -23,13 +23,13 @@ export const applySubscriptionChange: StripeEventHandler = async (context) => {
   const org = await lockOrgForSubscription(context.tx, subscription);
   if (!org) return null;
   const entitled = ENTITLED.has(subscription.status);
-  const isOrgs = org.stripeSubscriptionId === null || org.stripeSubscriptionId === subscription.id;
+  const ownSubscription = org.stripeSubscriptionId === null || org.stripeSubscriptionId === subscription.id;
   // One live subscription per org: another one takes over only when it is live itself.
-  if (!isOrgs && !entitled) return org.id;
+  if (!ownSubscription && !entitled) return org.id;
 
   const newer = isNewerState(org, subscription, context);
   if (newer) await applyState(context, org, subscription, entitled);
-  if (isOrgs || newer) await applyPaymentState(context, org, subscription);
+  if (ownSubscription || newer) await applyPaymentState(context, org, subscription);
   return org.id;
 };
 
