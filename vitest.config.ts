@@ -4,6 +4,7 @@ export default defineConfig({
   resolve: { tsconfigPaths: true, alias: { "server-only": new URL("./tests/support/empty.ts", import.meta.url).pathname } },
   test: {
     include: ["tests/**/*.test.ts", "tests/**/*.test.tsx"],
+    exclude: ["tests/faults/**", "node_modules/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     setupFiles: ["tests/support/setup.ts"],
     testTimeout: 60_000,

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-/** A `next start` of the production build, with its memory watched. */
+/** A `next start` of the production build, with its memory watched. Used by the bench and the fault tests. */
 export interface RunningServer {
   url: string;
+  /** Ends the server at once, as a crash would (SIGKILL: no graceful shutdown). */
+  kill(): Promise<void>;
   /** Peak resident memory of the server's process tree so far, in bytes. */
   peakRss(): number;
   resetPeak(): void;
@@ -61,6 +63,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   await waitForHealth(url, child);
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 200);
@@ -71,7 +74,12 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     async stop() {
       clearInterval(sampler);
       child.kill("SIGTERM");
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)));
+      await exited;
+    },
+    async kill() {
+      clearInterval(sampler);
+      child.kill("SIGKILL");
+      await exited;
     },
   };
 }

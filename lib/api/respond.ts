@@ -8,11 +8,27 @@ export function errorResponse(error: unknown): Response {
   return Response.json(apiError.toJSON(), { status: apiError.status, headers });
 }
 
-const STORE_DOWN = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|Can't reach database|canceling statement due to statement timeout/i;
+/** Signs, anywhere in an error's chain, that Postgres could not be reached or gave up on a statement. */
+const STORE_DOWN = /ECONNREFUSED|ECONNRESET|EPIPE|ConnectionClosed|Connection terminated|connect ETIMEDOUT|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection|Can't reach database|canceling statement due to statement timeout|DatabaseNotReachable|SocketTimeout|TooManyConnections/i;
+
+function errorChain(error: unknown): string {
+  const seen = new Set<unknown>();
+  const parts: string[] = [];
+  const visit = (value: unknown, depth: number) => {
+    if (!value || typeof value !== "object" || seen.has(value) || depth > 5) return;
+    seen.add(value);
+    const e = value as { name?: unknown; message?: unknown; code?: unknown; kind?: unknown; cause?: unknown; meta?: unknown };
+    parts.push(String(e.name ?? ""), String(e.message ?? ""), String(e.code ?? ""), String(e.kind ?? ""));
+    visit(e.cause, depth + 1);
+    visit(e.meta, depth + 1);
+    for (const nested of Object.values(value)) if (nested && typeof nested === "object") visit(nested, depth + 1);
+  };
+  visit(error, 0);
+  return parts.join(" ");
+}
 
 function unexpected(error: unknown): ApiError {
-  const text = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
-  if (STORE_DOWN.test(text)) {
+  if (STORE_DOWN.test(errorChain(error))) {
     return new ApiError("store_unavailable", "The usage store is unavailable; nothing was recorded. Retry shortly.", {}, 2);
   }
   console.error(error);

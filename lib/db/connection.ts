@@ -1,4 +1,5 @@
 import path from "node:path";
+import { z } from "zod";
 
 /**
  * Where the store lives: the Postgres server at DATABASE_URL, or else the
@@ -9,4 +10,22 @@ export type StoreLocation = { kind: "server"; url: string } | { kind: "embedded"
 export function storeLocation(env: NodeJS.ProcessEnv = process.env): StoreLocation {
   if (env.DATABASE_URL) return { kind: "server", url: env.DATABASE_URL };
   return { kind: "embedded", dataDir: env.PGLITE_DATA_DIR ?? path.join(process.cwd(), ".data", "pglite") };
+}
+
+const settingsSchema = z.object({
+  /** Connections per app instance: the bound on what one instance can ask of Postgres. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** A statement running longer fails (503 to the caller) instead of holding a connection. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+});
+
+export interface StoreSettings {
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+/** Pool size and statement timeout, from the environment; a bad value stops start-up with a clear message. */
+export function storeSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  const parsed = settingsSchema.parse(env);
+  return { poolSize: parsed.DATABASE_POOL_SIZE, statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS };
 }

@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import type { StoreLocation } from "./connection";
+import { storeSettings, type StoreLocation, type StoreSettings } from "./connection";
 import type { SqlExecutor } from "./migrate";
 
 export interface OpenStore {
@@ -16,20 +16,20 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
-/** Statement timeout on the server: a slow query fails instead of piling up connections. */
-const STATEMENT_TIMEOUT_MS = 10_000;
-
-export function openStore(
-  location: StoreLocation,
-  { poolSize = 20, statementTimeoutMs = STATEMENT_TIMEOUT_MS } = {},
-): OpenStore {
+export function openStore(location: StoreLocation, settings: Partial<StoreSettings> = {}): OpenStore {
+  const { poolSize, statementTimeoutMs } = { ...storeSettings(), ...settings };
   if (location.kind === "server") {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: poolSize,
       statement_timeout: statementTimeoutMs,
+      // Waiting for a free connection is bounded too: a stalled store answers 503, not a growing queue.
       connectionTimeoutMillis: 5_000,
+      application_name: "ledgerline",
     });
+    // An idle connection that dies (the server restarts, the network drops) is
+    // only dropped from the pool; without this listener it would crash the process.
+    pool.on("error", (error) => console.error(`Postgres connection lost: ${error.message}`));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       prisma,

@@ -10,8 +10,8 @@ import { holdCredits, lockFreeCredits, postCredit, releaseCredits } from "./cred
 import { loadMember, loadOrgContext, termsFor } from "./org-context";
 import { ORG_TOTAL, TX_OPTIONS, type CounterKey, type Tx } from "./types";
 
-/** An unsettled hold frees itself after this long. */
-export const HOLD_TTL_MS = 10 * 60 * 1000;
+/** An unsettled hold frees itself after this long (AI_HOLD_TTL_SECONDS overrides, for fault tests). */
+export const HOLD_TTL_MS = (Number(process.env.AI_HOLD_TTL_SECONDS) || 600) * 1000;
 
 export interface AiAuthorizeRequest {
   orgId: string;

@@ -15,7 +15,7 @@ import { checkExactness, ledgerRows } from "./exactness";
 import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, benchUser } from "./fixtures";
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type LoadResult } from "./load";
 import { preparePgbenchRows, runPgbench } from "./pgbench";
-import { startServer } from "./server";
+import { startServer } from "../next-server";
 import { printReport, type Row } from "./report";
 
 const args = process.argv.slice(2);

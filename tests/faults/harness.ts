@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { execSync } from "node:child_process";
+import { startServer, type RunningServer } from "@/scripts/next-server";
+import { createApiKey } from "../support/api";
+import { createOrg } from "../support/store";
+
+/** The fault suites run the production build: build it once if it is missing. */
+export function ensureBuild() {
+  if (!existsSync(".next/BUILD_ID")) execSync("npx next build", { stdio: "inherit" });
+}
+
+let nextPort = 3400;
+
+export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningServer & { port: number }> {
+  const port = nextPort++;
+  const server = await startServer(port, { DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", ...env });
+  return Object.assign(server, { port });
+}
+
+export async function restartApp(port: number, databaseUrl: string, env: Record<string, string> = {}) {
+  const server = await startServer(port, { DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", ...env });
+  return Object.assign(server, { port });
+}
+
+export async function faultOrg() {
+  const org = await createOrg({ plan: "ultra", overrides: { api_calls: 10_000_000, ai_budget: 1_000_000_000_000 }, members: [{}] });
+  return { ...org, key: await createApiKey(org.orgId) };
+}
+
+export interface Sent {
+  idempotencyKey: string;
+  status: number | "network_error";
+  body?: Record<string, unknown>;
+  retryAfter?: string | null;
+}
+
+export async function postJson(url: string, key: string, body: unknown) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any>, retryAfter: response.headers.get("retry-after") };
+}
+
+/**
+ * `workers` clients sending consumes with fresh idempotency keys until
+ * `until()` says stop; `sent` fills as answers arrive.
+ */
+export function consumeLoad(url: () => string, key: string, workers: number, until: () => boolean) {
+  const sent: Sent[] = [];
+  const done = Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (!until()) {
+        const idempotencyKey = randomUUID();
+        try {
+          const res = await postJson(`${url()}/api/v1/usage/consume`, key, { metric: "api_calls", quantity: 1, idempotencyKey });
+          sent.push({ idempotencyKey, status: res.status, body: res.body, retryAfter: res.retryAfter });
+        } catch {
+          sent.push({ idempotencyKey, status: "network_error" });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    }),
+  ).then(() => sent);
+  return { sent, done };
+}
+
+/** Waits until `count` answers satisfy `test` (a cold server takes a moment to serve its first requests). */
+export async function waitFor(sent: Sent[], count: number, test: (s: Sent) => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (sent.filter(test).length < count) {
+    if (Date.now() > deadline) throw new Error(`Only ${sent.filter(test).length} of ${count} expected answers arrived`);
+    await sleep(50);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { encode } from "next-auth/jwt";
+import { ledgerMismatches, onServer, testStore } from "../support/store";
+import { consumeLoad, ensureBuild, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
+import { startTcpProxy } from "./tcp-proxy";
+
+/**
+ * The database goes away during load (every connection cut, new ones refused)
+ * and comes back: the API answers 503 store_unavailable with Retry-After,
+ * never a 500, never a 200 it did not record, and recovers by itself.
+ */
+describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
+  beforeAll(() => ensureBuild());
+
+  it("answers 503 while Postgres is unreachable and recovers when it returns", async () => {
+    const direct = new URL(process.env.DATABASE_URL!);
+    const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const viaProxy = new URL(direct);
+    viaProxy.port = String(proxy.port);
+    const org = await faultOrg();
+    const app = await startApp(viaProxy.toString(), { DATABASE_STATEMENT_TIMEOUT_MS: "2000" });
+    let done = false;
+    try {
+      const load = consumeLoad(() => app.url, org.key, 8, () => done);
+      await waitFor(load.sent, 100, (s) => s.status === 200);
+      proxy.cut();
+      const cutAt = Date.now();
+      await sleep(3_000);
+
+      // The Usage page shows an error state, not a crash.
+      const token = await encode({ token: { userId: org.members[0], sub: org.members[0] }, secret: "faults-secret", salt: "authjs.session-token" });
+      const page = await fetch(`${app.url}/settings/usage`, { headers: { cookie: `authjs.session-token=${token}` }, redirect: "manual" });
+      const html = await page.text();
+      expect(html).toMatch(/usage|try again|unavailable/i);
+
+      proxy.restore();
+      const restoredAt = Date.now();
+      const answeredBeforeRestore = load.sent.length;
+      await waitFor(load.sent, 50, (s) => s.status === 200 && load.sent.indexOf(s) >= answeredBeforeRestore);
+      done = true;
+      const sent = await load.done;
+
+      expect(sent.filter((s) => s.status === "network_error")).toEqual([]);
+      expect(sent.filter((s) => s.status !== 200 && s.status !== 503)).toEqual([]);
+      const unavailable = sent.filter((s) => s.status === 503);
+      expect(unavailable.length).toBeGreaterThan(0);
+      for (const s of unavailable) {
+        expect(s.body?.error).toMatchObject({ code: "store_unavailable" });
+        expect(Number(s.retryAfter)).toBeGreaterThan(0);
+      }
+      expect(sent.filter((s) => s.status === 200).length).toBeGreaterThan(0);
+      expect(Date.now() - cutAt).toBeGreaterThan(0);
+      expect(restoredAt).toBeGreaterThan(cutAt);
+
+      // Every 200 is recorded; retrying the 503s lands each exactly once.
+      const store = await testStore();
+      const recorded = new Set((await store.sql.query<{ idempotency_key: string }>(
+        `SELECT idempotency_key FROM usage_ledger WHERE org_id = $1`, [org.orgId])).map((r) => r.idempotency_key));
+      for (const s of sent.filter((s) => s.status === 200)) expect(recorded.has(s.idempotencyKey)).toBe(true);
+      for (const s of unavailable) {
+        const retry = await postJson(`${app.url}/api/v1/usage/consume`, org.key, { metric: "api_calls", quantity: 1, idempotencyKey: s.idempotencyKey });
+        expect(retry.status).toBe(200);
+      }
+      const [ledger] = await store.sql.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM usage_ledger WHERE org_id = $1`, [org.orgId]);
+      expect(ledger.rows).toBe(sent.length);
+      expect(await ledgerMismatches(org.orgId)).toEqual([]);
+    } finally {
+      done = true;
+      await app.stop();
+      await proxy.close();
+    }
+  });
+});
