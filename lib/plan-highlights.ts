@@ -11,6 +11,6 @@ export function planHighlights(id: PlanId): string[] {
     `${limitText(limits.emails_sent, formatCount)} emails a month`,
     `${limitText(limits.enrichments, formatCount)} enrichments a month`,
     `${limitText(limits.storage_bytes, formatBytes)} storage`,
-    `${limitText(seats.power, String)} Power seats`,
+    seats.power === 1 ? "1 Power seat" : `${limitText(seats.power, String)} Power seats`,
   ];
 }

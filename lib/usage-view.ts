@@ -280,6 +280,12 @@ function personalMeter(
   };
 }
 
+/**
+ * A billing period is named for the month it mostly falls in: a cycle from
+ * Oct 31 to Nov 30 is November's. Its middle, half a month in, says which.
+ */
+const monthOf = (periodStart: string) => formatMonth(new Date(Date.parse(periodStart) + 15 * 86_400_000));
+
 function historyView(snapshot: UsageSnapshot): UsageView["history"] {
   const charted = HISTORY_METRICS.map((id) => snapshot.meters.find((m) => m.metric === id)!);
   const periodsWithData = snapshot.historyPeriods.filter((_, i) => charted.some((m) => m.history[i] > 0)).length;
@@ -291,7 +297,7 @@ function historyView(snapshot: UsageSnapshot): UsageView["history"] {
         metric: meter.metric,
         label: meter.label,
         unit,
-        points: meter.history.map((value, i) => ({ month: formatMonth(snapshot.historyPeriods[i]), value })),
+        points: meter.history.map((value, i) => ({ month: monthOf(snapshot.historyPeriods[i]), value })),
         latest: formatQuantity(meter.history.at(-1) ?? 0, unit),
       };
     }),

@@ -21,7 +21,7 @@ export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" 
       <h3 className="mt-6 text-xs font-semibold uppercase tracking-wide text-slate-500">By category</h3>
       <ul className="mt-1 grid gap-x-8 sm:grid-cols-2">
         {ai.features.map((f) => (
-          <li key={f.feature} className="border-b border-slate-100 py-2.5">
+          <li key={f.feature} className="border-b border-slate-100 py-2.5" data-testid={`ai-category-${f.feature}`}>
             <div className="flex items-baseline justify-between gap-3">
               <p className="text-sm font-medium text-slate-900">
                 {f.label}

@@ -24,7 +24,7 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
       <PageHeader trail={["Admin", "Billing"]} title="Billing administration" description="Plan, payment and seats for your organization." />
       <div className="grid gap-6">
         {target && target !== billing.plan.id && <PlanChange from={billing.plan} to={planOption(target, billing.plan.price !== null)} />}
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
           <PlanSummary billing={billing} />
           <SeatUsage seats={billing.seats} />
         </div>

@@ -15,7 +15,7 @@ export default async function BillingPage() {
   return (
     <>
       <PageHeader trail={["Settings", "Billing"]} title="Billing" description={billing.canManage ? "Your subscription, payment state and seats." : "Your subscription, payment state and seats (read-only)."} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 lg:grid-cols-2 lg:items-start">
         <PlanSummary billing={billing} />
         <SeatUsage seats={billing.seats} />
       </div>
