@@ -1,0 +1,21 @@
+import { test } from "@playwright/test";
+import { PERSONAS, signInAs } from "./support/personas";
+
+/** Screenshots for review (e2e/screenshots/, not committed): desktop and phone widths. */
+const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
+const SHOTS = [
+  { name: "acme-admin", userId: PERSONAS.acmeAdmin },
+  { name: "northwind-admin", userId: PERSONAS.northwindAdmin },
+  { name: "acme-user", userId: PERSONAS.acmeUserSharingPool },
+];
+
+for (const [device, viewport] of Object.entries(WIDTHS)) {
+  for (const shot of SHOTS) {
+    test(`usage page, ${shot.name}, ${device}`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await signInAs(page, shot.userId);
+      await page.locator("[data-testid^=history-] svg.recharts-surface").first().waitFor();
+      await page.screenshot({ path: `e2e/screenshots/usage-${shot.name}-${device}.png`, fullPage: true });
+    });
+  }
+}

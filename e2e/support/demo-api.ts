@@ -1,0 +1,16 @@
+import type { APIRequestContext } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { demoApiKeys } from "@/lib/demo/seed";
+
+/** Spends AI budget for a member through the public API, as a customer's backend would. */
+export async function spendAi(request: APIRequestContext, orgId: string, userId: string, body: { model: string; inputTokens: number }) {
+  const headers = { authorization: `Bearer ${demoApiKeys()[orgId]}` };
+  const authorized = await request.post("/api/v1/ai/authorize", {
+    headers,
+    data: { userId, feature: "chat", model: body.model, inputTokens: body.inputTokens, maxOutputTokens: 0 },
+  });
+  expect(authorized.status(), await authorized.text()).toBe(200);
+  const { authorizationId } = await authorized.json();
+  const settled = await request.post("/api/v1/ai/settle", { headers, data: { authorizationId, inputTokens: body.inputTokens, outputTokens: 0 } });
+  expect(settled.status(), await settled.text()).toBe(200);
+}

@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { spendAi } from "./support/demo-api";
+import { leaksIn } from "./support/leaks";
+import { PERSONAS, signInAs } from "./support/personas";
+
+test.describe("Acme user sharing the pool", () => {
+  test.beforeEach(async ({ page }) => signInAs(page, PERSONAS.acmeUserSharingPool));
+
+  test("gets percentages only: no toggle, no price, no Manage Plan", async ({ page }) => {
+    await expect(page.getByTestId("ai-budget-used")).toHaveText("70% of monthly AI pool");
+    await expect(page.getByRole("switch")).toHaveCount(0);
+    await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+    await expect(page.getByRole("link", { name: "Upgrade" })).toHaveAttribute("href", "/settings/billing");
+    await expect(page.getByRole("link", { name: "Manage Plan" })).toHaveCount(0);
+    await expect(page.getByTestId("my-ai_budget")).toContainText("You share the organization pool");
+    await expect(page.getByTestId("my-enrichments")).toContainText("You share the organization pool");
+  });
+
+  test("no dollar amount and no model name in the page source or the RSC payload", async ({ page }) => {
+    const html = await (await page.request.get("/settings/usage")).text();
+    expect(html).toContain("AI usage this cycle");
+    expect(leaksIn(html)).toEqual([]);
+
+    const rsc = await page.request.get("/settings/usage", { headers: { RSC: "1" } });
+    expect(rsc.headers()["content-type"]).toContain("text/x-component");
+    const payload = await rsc.text();
+    expect(payload).toContain("AI usage this cycle");
+    expect(leaksIn(payload)).toEqual([]);
+
+    // And what the browser itself received while rendering.
+    expect(leaksIn(await page.content())).toEqual([]);
+  });
+
+  test("Admin > Billing answers 403", async ({ page }) => {
+    const response = await page.goto("/admin/billing");
+    expect(response?.status()).toBe(403);
+    await expect(page.getByText("You don't have access to this page")).toBeVisible();
+  });
+
+  test("Settings > Billing is read-only and shows no dollars", async ({ page }) => {
+    await page.goto("/settings/billing");
+    await expect(page.getByText("Only managers and admins can change the plan.")).toBeVisible();
+    await expect(page.getByRole("link", { name: /^Choose / })).toHaveCount(0);
+    expect(leaksIn(await page.content())).toEqual([]);
+  });
+});
+
+test("Acme user with a personal allocation: nearly used, then used up with the 429 explanation", async ({ page }) => {
+  await signInAs(page, PERSONAS.acmeUserWithAllocation);
+  const ai = page.getByTestId("my-ai_budget");
+  await expect(ai).toContainText("95% of your allocation");
+  await expect(ai).toContainText("Personal allocation set by an admin");
+  await expect(ai).toContainText("Nearly used up");
+  await expect(ai.getByRole("progressbar")).toHaveAttribute("data-tone", "high");
+  await expect(page.getByTestId("my-enrichments")).toContainText("96 of 100 enrichments");
+
+  // Spend the last $0.50 of the $10 allocation: 250,000 input tokens at $2 per million.
+  await spendAi(page.request, "org_acme", PERSONAS.acmeUserWithAllocation, { model: "gpt-4.1", inputTokens: 250_000 });
+  await page.reload();
+  await expect(ai).toContainText("100% of your allocation");
+  await expect(ai.getByRole("progressbar")).toHaveAttribute("data-tone", "full");
+  await expect(ai).toContainText("You have used your allocation. AI features return a 429 error until an admin raises it at Admin > Usage & Limits > Per-user allocations.");
+});

@@ -1,0 +1,60 @@
+import { defineConfig } from "@playwright/test";
+import { e2eDatabaseUrl } from "./e2e/database";
+
+/**
+ * End-to-end tests in Debian's Chromium against the production build
+ * (`next build && next start`) on a freshly seeded database on the local
+ * Postgres server. Set here once and inherited by the workers, so every
+ * process of the run agrees on the database.
+ */
+process.env.E2E_DATABASE_URL ??= e2eDatabaseUrl(`ledgerline_e2e_${Date.now()}`);
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${PORT}`;
+// E2E_SKIP_BUILD=1 reuses the last `next build` when only tests changed.
+const build = process.env.E2E_SKIP_BUILD ? "" : "npx next build && ";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
+  globalTeardown: "./e2e/drop-db.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    viewport: { width: 1280, height: 900 },
+    launchOptions: {
+      // Never a downloaded browser: Debian's chromium package.
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium" }],
+  webServer: {
+    command: `npx tsx e2e/prepare-db.ts && ${build}npx next start --hostname 127.0.0.1 --port ${PORT}`,
+    url: `${baseURL}/signin`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      // Its own build folder: a developer's `next dev` or another build in .next is left alone.
+      NEXT_DIST_DIR: ".next-e2e",
+      DATABASE_URL: process.env.E2E_DATABASE_URL,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-not-for-production-use",
+      AUTH_TRUST_HOST: "true",
+      AUTH_DEMO_SIGN_IN: "true",
+    },
+  },
+});
