@@ -12,6 +12,7 @@ process.env.E2E_DATABASE_URL ??= e2eDatabaseUrl(`ledgerline_e2e_${Date.now()}`);
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 // E2E_SKIP_BUILD=1 reuses the last `next build` when only tests changed.
+// The build runs first, so a failed build leaves no database behind.
 const build = process.env.E2E_SKIP_BUILD ? "" : "npx next build && ";
 
 export default defineConfig({
@@ -43,7 +44,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium" }],
   webServer: {
-    command: `npx tsx e2e/prepare-db.ts && ${build}npx next start --hostname 127.0.0.1 --port ${PORT}`,
+    command: `${build}npx tsx e2e/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${PORT}`,
     url: `${baseURL}/signin`,
     timeout: 300_000,
     reuseExistingServer: false,
