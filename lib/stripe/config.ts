@@ -34,6 +34,22 @@ export function stripeApiConfig(env: NodeJS.ProcessEnv = process.env): StripeApi
   };
 }
 
+/** The key .env.example ships with: a stand-in that only a local STRIPE_API_BASE server accepts. */
+const PLACEHOLDER_SECRET_KEY = "sk_test_placeholder";
+
+/**
+ * Whether this environment is meant to reach Stripe: a secret key is set, and
+ * it is not the demo's placeholder aimed at api.stripe.com (which would refuse
+ * it). The placeholder with STRIPE_API_BASE set is how tests reach their
+ * stand-in. A key of the wrong shape still counts as meant: its first call
+ * then fails with stripeApiConfig's message naming it.
+ */
+export function stripeConnected(env: Record<string, string | undefined> = process.env): boolean {
+  const key = env.STRIPE_SECRET_KEY?.trim();
+  if (!key) return false;
+  return key !== PLACEHOLDER_SECRET_KEY || Boolean(env.STRIPE_API_BASE);
+}
+
 export function webhookSecret(env: NodeJS.ProcessEnv = process.env): string {
   return webhookEnv.parse(env).STRIPE_WEBHOOK_SECRET;
 }
