@@ -1,12 +1,17 @@
+import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { canManagePlan, canSeeDollars, type Role } from "@/lib/auth/roles";
-import { formatMicros } from "@/lib/format";
+import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
+import { billingPeriodFor } from "@/lib/billing-cycle";
+import { formatMicros, formatShortDate } from "@/lib/format";
 import { PLAN_IDS, PLANS, type Limit, type PlanId } from "@/lib/limits/plans";
+import { BILLING_INTERVALS, type BillingInterval } from "@/lib/limits/stripe-prices";
 import { planHighlights } from "@/lib/plan-highlights";
 
 /**
  * What the billing pages show, read in one go and stripped by the same rule
- * as the Usage page: prices and balances only for viewers who may see dollars.
+ * as the Usage page: prices, balances and ledger amounts only for viewers who
+ * may see dollars. The ledger is left out altogether for the others: without
+ * its amounts it says nothing.
  */
 
 export type PaymentTone = "ok" | "neutral" | "warning" | "danger";
@@ -31,9 +36,11 @@ const STATUS_LABELS: Record<string, string> = {
 export function paymentStateFor(plan: PlanId, status: string, aiPaused: boolean): PaymentState {
   if (plan === "free") return { tone: "neutral", label: "No payment needed", detail: "The Free plan has no subscription to pay." };
   if (aiPaused) {
-    return { tone: "danger", label: "Payment failed", detail: "Payment retries are exhausted and AI access is paused. Update the payment method to restore it." };
+    return { tone: "danger", label: "Payment failed", detail: "Payment retries are exhausted and AI access is paused until an invoice is paid. Emails, enrichments and everything else keep working." };
   }
-  if (status === "past_due") return { tone: "warning", label: "Payment past due", detail: "The last invoice failed and is being retried." };
+  if (status === "past_due") {
+    return { tone: "warning", label: "Payment past due", detail: "The last invoice failed and Stripe is retrying it. If every retry fails, AI access is paused." };
+  }
   if (status === "unpaid") return { tone: "danger", label: "Payment failed", detail: "The last invoice could not be collected." };
   if (status === "active" || status === "trialing") return { tone: "ok", label: "In good standing", detail: "The latest invoice is paid." };
   return { tone: "neutral", label: STATUS_LABELS[status] ?? status, detail: "The subscription is not active." };
@@ -46,19 +53,48 @@ export interface PlanOption {
   highlights: string[];
 }
 
-export interface BillingView {
-  orgName: string;
-  plan: PlanOption;
-  intervalLabel: string;
-  statusLabel: string;
-  payment: PaymentState;
-  /** "$25.00" for dollar viewers, "Available" for others, null without credits. */
-  credits: string | null;
-  seats: { label: string; used: number; limit: string }[];
-  canManage: boolean;
+export interface CreditEntryView {
+  id: string;
+  kind: string;
+  date: string;
+  /** Signed: "+$25.00" for a grant, "-$0.42" for a draw-down. */
+  amount: string;
+  reference: string;
 }
 
+export interface BillingView {
+  orgId: string;
+  orgName: string;
+  plan: PlanOption;
+  interval: BillingInterval;
+  intervalLabel: string;
+  statusLabel: string;
+  /** When the usage counters next reset: the billing anchor's next occurrence. */
+  nextReset: string;
+  payment: PaymentState;
+  /** A live Stripe subscription: a plan change updates it instead of going through Checkout. */
+  hasSubscription: boolean;
+  /** "$25.00" for dollar viewers, "Available" for others, null without credits. */
+  credits: string | null;
+  /** The newest credit ledger rows, for dollar viewers only. */
+  creditLedger: { entries: CreditEntryView[]; total: number } | null;
+  seats: { label: string; used: number; limit: string; over: boolean }[];
+  /** May open Admin > Billing (managers and up). */
+  canManage: boolean;
+  /** May use the billing actions: admins only. */
+  canAct: boolean;
+}
+
+/** How many ledger rows the pages list; the balance is always the sum of all of them. */
+export const CREDIT_LEDGER_ROWS = 20;
+
+const CREDIT_KIND_LABELS: Record<string, string> = { grant: "Grant", draw_down: "Draw-down", adjustment: "Adjustment" };
+const ledgerDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+/** Subscription states Stripe will bill no more. */
+const ENDED_STATUSES = new Set(["canceled", "incomplete_expired"]);
+
 const seatLimit = (limit: Limit) => (limit === null ? "Unlimited" : String(limit));
+const signedMicros = (micros: number) => (micros > 0 ? `+${formatMicros(micros)}` : formatMicros(micros));
 
 export function planOption(id: PlanId, showDollars: boolean, interval: "month" | "year" = "month"): PlanOption {
   const plan = PLANS[id];
@@ -71,11 +107,26 @@ export function planOption(id: PlanId, showDollars: boolean, interval: "month" |
   };
 }
 
+export interface IntervalChoice {
+  interval: BillingInterval;
+  label: string;
+}
+
+/** The intervals a paid plan can be billed at, priced for dollar viewers; Free bills nothing. */
+export function intervalChoices(id: PlanId, showDollars: boolean): IntervalChoice[] {
+  if (id === "free") return [];
+  return BILLING_INTERVALS.map((interval) => {
+    const { price } = planOption(id, showDollars, interval);
+    const name = interval === "year" ? "Annual" : "Monthly";
+    return { interval, label: price ? `${name} · ${price.amount}${price.per}` : name };
+  });
+}
+
 export function planCatalog(showDollars: boolean): PlanOption[] {
   return PLAN_IDS.map((id) => planOption(id, showDollars));
 }
 
-export async function getBillingView(db: PrismaClient, orgId: string, role: Role): Promise<BillingView> {
+export async function getBillingView(db: PrismaClient, orgId: string, role: Role, now = new Date()): Promise<BillingView> {
   const [org, credits, seatCounts] = await Promise.all([
     db.org.findUniqueOrThrow({ where: { id: orgId } }),
     db.creditAccount.findUnique({ where: { orgId } }),
@@ -85,17 +136,71 @@ export async function getBillingView(db: PrismaClient, orgId: string, role: Role
   const balance = Number(credits?.balanceMicros ?? 0);
   const seatsUsed = (type: string) => seatCounts.find((s) => s.seatType === type)?._count ?? 0;
   const seatLimits = PLANS[org.plan].seats;
+  const seat = (label: string, used: number, limit: Limit) => ({ label, used, limit: seatLimit(limit), over: limit !== null && used > limit });
   return {
+    orgId: org.id,
     orgName: org.name,
     plan: planOption(org.plan, showDollars, org.billingInterval),
+    interval: org.billingInterval,
     intervalLabel: org.plan === "free" ? "No billing" : org.billingInterval === "year" ? "Annual" : "Monthly",
     statusLabel: org.plan === "free" ? "Free" : (STATUS_LABELS[org.subscriptionStatus] ?? org.subscriptionStatus),
+    nextReset: formatShortDate(billingPeriodFor(org.billingAnchor, now).end),
     payment: paymentStateFor(org.plan, org.subscriptionStatus, org.aiPaused),
+    hasSubscription: org.stripeSubscriptionId !== null && !ENDED_STATUSES.has(org.subscriptionStatus),
     credits: balance > 0 ? (showDollars ? formatMicros(balance) : "Available") : null,
-    seats: [
-      { label: "Power", used: seatsUsed("power"), limit: seatLimit(seatLimits.power) },
-      { label: "Collaborator", used: seatsUsed("collaborator"), limit: seatLimit(seatLimits.collaborator) },
-    ],
+    creditLedger: showDollars ? await creditLedger(db, orgId) : null,
+    seats: [seat("Power", seatsUsed("power"), seatLimits.power), seat("Collaborator", seatsUsed("collaborator"), seatLimits.collaborator)],
     canManage: canManagePlan(role),
+    canAct: isAdmin(role),
   };
+}
+
+async function creditLedger(db: PrismaClient, orgId: string): Promise<BillingView["creditLedger"]> {
+  const [rows, total] = await Promise.all([
+    db.creditLedger.findMany({ where: { orgId }, orderBy: { id: "desc" }, take: CREDIT_LEDGER_ROWS }),
+    db.creditLedger.count({ where: { orgId } }),
+  ]);
+  const entries = rows.map((row) => ({
+    id: String(row.id),
+    kind: CREDIT_KIND_LABELS[row.kind] ?? row.kind,
+    date: ledgerDate.format(row.createdAt),
+    amount: signedMicros(Number(row.amountMicros)),
+    reference: row.reference,
+  }));
+  return { entries, total };
+}
+
+/** What confirming a change to `target` will do, worded for the viewer. */
+export function planChangeDescription(billing: BillingView, target: PlanId): string {
+  if (!billing.canAct) return "Only an admin can confirm a plan change.";
+  if (target === "free") {
+    return billing.hasSubscription
+      ? "Confirming ends the subscription at the close of the paid period; the organization then moves to Free."
+      : "There is no Stripe subscription to end.";
+  }
+  return billing.hasSubscription
+    ? "Confirming updates the subscription now; Stripe invoices the prorated difference at once."
+    : "Confirming opens Stripe Checkout to start the subscription.";
+}
+
+export interface ReturnNotice {
+  tone: "success" | "neutral";
+  message: string;
+}
+
+const returnQuery = z.object({
+  checkout: z.enum(["success", "canceled"]).optional().catch(undefined),
+  credits: z.enum(["success", "canceled"]).optional().catch(undefined),
+});
+
+/**
+ * What to say when Stripe sends the admin back (?checkout= or ?credits=).
+ * The page never waits for the webhook: it says the change is on its way.
+ */
+export function returnNotice(searchParams: Record<string, string | string[] | undefined>): ReturnNotice | null {
+  const { checkout, credits } = returnQuery.parse(searchParams);
+  if (checkout === "success") return { tone: "success", message: "Checkout is complete. The new plan shows here as soon as Stripe confirms the subscription." };
+  if (credits === "success") return { tone: "success", message: "Checkout is complete. The credits join the balance as soon as Stripe confirms the payment." };
+  if (checkout === "canceled" || credits === "canceled") return { tone: "neutral", message: "Checkout was canceled; nothing was charged." };
+  return null;
 }

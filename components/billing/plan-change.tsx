@@ -1,11 +1,15 @@
+import type { ReactNode } from "react";
 import type { PlanOption } from "@/lib/billing-view";
 import { Card, CardHeader } from "@/components/ui/card";
 
-/** The change an admin picked from the plan catalog, set side by side with the current plan. */
-export function PlanChange({ from, to }: { from: PlanOption; to: PlanOption }) {
+/**
+ * The change picked from the plan catalog, set side by side with the current
+ * plan. `confirm` is the admin's form; everyone else reads why they have none.
+ */
+export function PlanChange({ from, to, description, confirm }: { from: PlanOption; to: PlanOption; description: string; confirm: ReactNode }) {
   return (
     <Card aria-labelledby="plan-change-title" className="p-5 ring-2 ring-blue-600 sm:p-6" data-testid="plan-change">
-      <CardHeader id="plan-change-title" title={`Change from ${from.name} to ${to.name}`} description="Review the change; confirming it goes through checkout." />
+      <CardHeader id="plan-change-title" title={`Change from ${from.name} to ${to.name}`} description={description} />
       <div className="mt-4 grid gap-4 sm:grid-cols-2">
         {[from, to].map((plan, i) => (
           <div key={plan.id} className="rounded-lg bg-slate-50 px-4 py-3">
@@ -22,6 +26,7 @@ export function PlanChange({ from, to }: { from: PlanOption; to: PlanOption }) {
           </div>
         ))}
       </div>
+      {confirm}
     </Card>
   );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { BillingView, PaymentTone } from "@/lib/billing-view";
 import { Card, CardHeader } from "@/components/ui/card";
 
@@ -8,13 +9,14 @@ const TONE_BADGE: Record<PaymentTone, string> = {
   danger: "bg-red-50 text-red-800 ring-red-200",
 };
 
-/** Plan, interval, status, payment state and credit balance: read-only. */
-export function PlanSummary({ billing }: { billing: BillingView }) {
-  const rows: [string, React.ReactNode][] = [
-    ["Plan", billing.plan.name],
+/** Plan, interval, status, next reset and payment state; `action` is the admin's Update payment method. */
+export function PlanSummary({ billing, action }: { billing: BillingView; action?: ReactNode }) {
+  const rows: [string, ReactNode][] = [
+    ["Plan", <span key="plan" data-testid="billing-plan">{billing.plan.name}</span>],
     ...(billing.plan.price ? ([["Price", `${billing.plan.price.amount}${billing.plan.price.per}`]] as [string, string][]) : []),
     ["Billing interval", billing.intervalLabel],
     ["Subscription status", billing.statusLabel],
+    ["Usage resets", <span key="reset" data-testid="next-reset">{billing.nextReset}</span>],
     [
       "Payment",
       <span key="payment" data-testid="payment-state">
@@ -22,11 +24,10 @@ export function PlanSummary({ billing }: { billing: BillingView }) {
         <span className="mt-1 block text-xs text-slate-500">{billing.payment.detail}</span>
       </span>,
     ],
-    ["Credit balance", billing.credits ?? "No prepaid credits"],
   ];
   return (
     <Card aria-labelledby="subscription-title" className="p-5 sm:p-6">
-      <CardHeader id="subscription-title" title="Subscription" description={billing.orgName} />
+      <CardHeader id="subscription-title" title="Subscription" description={billing.orgName} action={action} />
       <dl className="mt-4 divide-y divide-slate-100 text-sm">
         {rows.map(([term, value]) => (
           <div key={term} className="grid gap-1 py-2.5 sm:grid-cols-3">

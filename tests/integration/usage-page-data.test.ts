@@ -59,8 +59,8 @@ describe("usage page data on the demo", () => {
     expect(acmeUser).toMatchObject({ canManage: false, credits: "Available", payment: { label: "In good standing" } });
     expect(leaks(acmeUser)).toBe(false);
     expect(acmeUser.seats).toEqual([
-      { label: "Power", used: 3, limit: "5" },
-      { label: "Collaborator", used: 2, limit: "10" },
+      { label: "Power", used: 3, limit: "5", over: false },
+      { label: "Collaborator", used: 2, limit: "10", over: false },
     ]);
   });
 });
