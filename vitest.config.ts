@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests share one database per run; files run one after another.
     fileParallelism: false,
+    // next-auth imports "next/server" without an extension, which Node's ESM loader refuses: let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

@@ -9,6 +9,7 @@ export const metadata: Metadata = { title: "Sign in · Ledgerline" };
 const ERRORS: Record<string, string> = {
   AccessDenied: "That account is not a member of any organization here.",
   CredentialsSignin: "That demo user is not in the database yet: run `npm run db:seed` and try again.",
+  RateLimited: "Too many failed sign-in attempts from your address. Wait a few minutes and try again.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { authenticateApiKey, bearerKey, hashApiKey, orgOfApiKey } from "@/lib/auth/api-keys";
+import { apiKeyFailures, clientAddress } from "@/lib/auth/failure-limiter";
 import { store } from "@/lib/db";
 import type { SqlExecutor } from "@/lib/db/migrate";
 import { ApiError } from "./errors";
@@ -37,13 +38,19 @@ export function withApiKey<S extends z.ZodType>(
   { keyCheckedByStore = false, maxBodyBytes = MAX_BODY_BYTES }: Options = {},
 ) {
   return async (request: Request): Promise<Response> => {
+    const client = clientAddress(request.headers);
     try {
+      const wait = apiKeyFailures.retryAfter(client);
+      if (wait !== null) {
+        throw new ApiError("rate_limited", "Too many requests with invalid API keys from this address; wait before retrying.", {}, wait);
+      }
       const { prisma: db, sql } = store();
       const apiKeyHash = hashApiKey(bearerKey(request.headers.get("authorization")));
       const { orgId } = keyCheckedByStore ? await orgOfApiKey(db, apiKeyHash) : await authenticateApiKey(db, apiKeyHash);
       const body = (schema ? schema.parse(await readJson(request, maxBodyBytes)) : undefined) as z.infer<S>;
       return Response.json(await handler({ db, sql, orgId, apiKeyHash, body }));
     } catch (error) {
+      if (error instanceof ApiError && error.code === "unauthorized") apiKeyFailures.recordFailure(client);
       return errorResponse(asApiError(error));
     }
   };

@@ -1,9 +1,11 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
+import { clientAddress, signInFailures } from "./failure-limiter";
 import { DEMO_PROVIDER_ID } from "./providers";
 import { safeReturnPath } from "./return-path";
 
@@ -11,11 +13,17 @@ const demoSignInForm = z.object({ userId: z.string().min(1).max(200), callbackUr
 const providerSignInForm = z.object({ providerId: z.string().min(1).max(100), callbackUrl: z.string().optional() });
 
 // signIn() redirects by throwing; only Auth.js's own errors are turned into a message on the sign-in page.
+// An address that keeps failing is held off for a while (the abuse limit).
 async function signInOrExplain(run: () => Promise<unknown>) {
+  const client = clientAddress(await headers());
+  if (signInFailures.retryAfter(client) !== null) redirect("/signin?error=RateLimited");
   try {
     await run();
   } catch (error) {
-    if (error instanceof AuthError) redirect(`/signin?error=${encodeURIComponent(error.type)}`);
+    if (error instanceof AuthError) {
+      signInFailures.recordFailure(client);
+      redirect(`/signin?error=${encodeURIComponent(error.type)}`);
+    }
     throw error;
   }
 }

@@ -64,7 +64,7 @@ try {
   const pgSpread = runPgbench(database.url, SPREAD, 16, seconds);
 
   const env = { DATABASE_URL: database.url, AUTH_SECRET, AUTH_TRUST_HOST: "true", NEXT_DIST_DIR };
-  const server = await startServer(3100, env);
+  const server = await startServer(3200, env);
   const spreadOrgs = Array.from({ length: SPREAD }, (_, i) => spreadOrg(i));
   try {
     log("framework floor");
@@ -136,7 +136,7 @@ try {
   }
 
   log("two app instances against one Postgres");
-  const [a, b] = await Promise.all([startServer(3101, env), startServer(3102, env)]);
+  const [a, b] = await Promise.all([startServer(3201, env), startServer(3202, env)]);
   try {
     const shared = ["bench_two_instances", "bench_hot_b"];
     const before = await ledgerRows(sql, shared, "api_calls");

@@ -13,8 +13,13 @@ export async function createApiKey(orgId: string) {
 type Handler = (request: Request) => Promise<Response>;
 
 /** Calls a route handler the way Next does: a real Request in, a real Response out. */
-export async function call(handler: Handler, key: string | null, body?: unknown, init: { raw?: string; method?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+export async function call(
+  handler: Handler,
+  key: string | null,
+  body?: unknown,
+  init: { raw?: string; method?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { "content-type": "application/json", ...init.headers };
   if (key) headers.authorization = `Bearer ${key}`;
   const response = await handler(
     new Request("http://localhost/api", {
