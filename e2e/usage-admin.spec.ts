@@ -6,7 +6,7 @@ test.describe("Acme admin", () => {
 
   test("sees the sections in order, percentages first, and Show $ flips to dollars", async ({ page }) => {
     const headings = await page.locator("main h2").allTextContents();
-    expect(headings.slice(0, 5)).toEqual(["AI usage this cycle", "Your plan", "Organization-wide meters", "My usage", "Usage history"]);
+    expect(headings.slice(0, 6)).toEqual(["AI usage this cycle", "Your plan", "Organization-wide meters", "Blocked requests", "My usage", "Usage history"]);
 
     const used = page.getByTestId("ai-budget-used");
     await expect(used).toHaveText("70% of monthly AI pool");

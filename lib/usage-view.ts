@@ -1,3 +1,4 @@
+import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { formatCount, formatMicros, formatMonth, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
 import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/decide";
@@ -50,6 +51,8 @@ export interface AiPanelView {
   /** Set when AI access is paused for a failed payment. */
   paused: { viewerIsAdmin: boolean } | null;
   dollars: { used: string; limit: string | null; credits: string | null; byFeature: Record<string, string> } | null;
+  /** "3 AI requests blocked this cycle": refused because the pool and credits ran out; null when none. */
+  blocked: string | null;
 }
 
 export interface PlanCardView {
@@ -74,6 +77,8 @@ export interface MeterView {
   history: number[];
   /** The sparkline's data in words, for screen readers. */
   trend: string;
+  /** "12 requests blocked this cycle" (429s at the org's cap); null when none. */
+  blocked: string | null;
 }
 
 export interface MeterGroupView {
@@ -111,6 +116,14 @@ export interface HistoryChartView {
   latest: string;
 }
 
+/** One wall someone hit this cycle: the org's cap on a metric, or a member's own allocation. */
+export interface BlockedRowView {
+  key: string;
+  who: string;
+  what: string;
+  count: number;
+}
+
 export interface UsageView {
   orgName: string;
   periodLabel: string;
@@ -120,6 +133,10 @@ export interface UsageView {
   meterGroups: MeterGroupView[];
   seats: SeatsView;
   myUsage: PersonalMeterView[] | null;
+  /** Where admins change allocations; null for everyone else, who are told to ask an admin. */
+  allocationsHref: string | null;
+  /** Who hit walls this cycle, for admins only (null for everyone else), most blocked first. */
+  blocked: BlockedRowView[] | null;
   history: { enough: boolean; charts: HistoryChartView[] };
 }
 
@@ -144,6 +161,8 @@ export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView 
     })),
     seats: seatsView(snapshot),
     myUsage: member ? personalMeters(snapshot, member) : null,
+    allocationsHref: isAdmin(viewer.role) ? USAGE_LIMITS_PATH : null,
+    blocked: isAdmin(viewer.role) ? blockedRows(snapshot) : null,
     history: historyView(snapshot),
   };
 }
@@ -174,6 +193,7 @@ function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean):
           byFeature: Object.fromEntries(ai.byFeature.map((f) => [f.feature, formatMicros(f.spentMicros)])),
         }
       : null,
+    blocked: ai.blocked ? `${blockedCount(ai.blocked)} blocked this cycle` : null,
   };
 }
 
@@ -206,7 +226,23 @@ function meterView(meter: Meter, periodEnd: string): MeterView {
     notes: [METER_HINTS[meter.metric], capNote(meter, unit, periodEnd)].filter((note): note is string => Boolean(note)),
     history: meter.history,
     trend: `Last six months: ${meter.history.map((v) => formatQuantity(v, unit)).join(", ")}`,
+    blocked: meter.blocked ? `${blockedCount(meter.blocked)} blocked ${meter.cumulative ? "so far" : "this cycle"}` : null,
   };
+}
+
+const blockedCount = (count: number) => `${count.toLocaleString("en-US")} ${count === 1 ? "request" : "requests"}`;
+
+function blockedRows(snapshot: UsageSnapshot): BlockedRowView[] {
+  const org = "Whole organization";
+  const rows: BlockedRowView[] = [
+    { key: "org:ai_budget", who: org, what: "AI budget", count: snapshot.ai.blocked },
+    ...snapshot.meters.map((m) => ({ key: `org:${m.metric}`, who: org, what: m.label, count: m.blocked })),
+    ...snapshot.members.flatMap((m) => [
+      { key: `${m.userId}:ai_budget`, who: m.name, what: "AI allocation", count: m.ai.blocked },
+      { key: `${m.userId}:enrichments`, who: m.name, what: "Enrichments allocation", count: m.enrichments.blocked },
+    ]),
+  ];
+  return rows.filter((row) => row.count > 0).sort((a, b) => b.count - a.count);
 }
 
 const METER_HINTS: Partial<Record<MetricId, string>> = { emails_sent: "Counts every recipient of each email." };

@@ -17,6 +17,11 @@ export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" 
         <p className="shrink-0 text-slate-500">Resets {ai.resetsOn}</p>
       </div>
       <div className="mt-2">{ai.bar && <ProgressBar bar={ai.bar} label="AI budget used this cycle" size="lg" />}</div>
+      {ai.blocked && (
+        <p className="mt-1.5 text-xs font-medium text-red-700" data-testid="blocked-ai_budget">
+          {ai.blocked}
+        </p>
+      )}
 
       <h3 className="mt-6 text-xs font-semibold uppercase tracking-wide text-slate-500">By category</h3>
       <ul className="mt-1 grid gap-x-8 sm:grid-cols-2">

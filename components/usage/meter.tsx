@@ -26,6 +26,11 @@ export function Meter({ meter }: { meter: MeterView }) {
           {note}
         </p>
       ))}
+      {meter.blocked && (
+        <p className="mt-1.5 text-xs font-medium text-red-700" data-testid={`blocked-${meter.metric}`}>
+          {meter.blocked}
+        </p>
+      )}
     </li>
   );
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { PersonalMeterView } from "@/lib/usage-view";
 import { Card, CardHeader } from "@/components/ui/card";
 import { ProgressBar } from "./progress-bar";
@@ -5,14 +6,15 @@ import { ProgressBar } from "./progress-bar";
 const ALLOCATIONS_PATH = "Admin > Usage & Limits > Per-user allocations";
 const BLOCKED_FEATURES: Record<PersonalMeterView["metric"], string> = { ai_budget: "AI features", enrichments: "Enrichments" };
 
-export function MyUsage({ meters }: { meters: PersonalMeterView[] | null }) {
+/** `allocationsHref` is set for admins: the allocations page is theirs to open, everyone else asks them. */
+export function MyUsage({ meters, allocationsHref }: { meters: PersonalMeterView[] | null; allocationsHref: string | null }) {
   return (
     <Card aria-labelledby="my-usage-title" className="p-5 sm:p-6">
       <CardHeader id="my-usage-title" title="My usage" description="Your own consumption this cycle, against your allocation or the organization pool." />
       {meters ? (
         <ul className="mt-4 grid gap-6 md:grid-cols-2">
           {meters.map((meter) => (
-            <PersonalMeter key={meter.metric} meter={meter} />
+            <PersonalMeter key={meter.metric} meter={meter} allocationsHref={allocationsHref} />
           ))}
         </ul>
       ) : (
@@ -22,7 +24,7 @@ export function MyUsage({ meters }: { meters: PersonalMeterView[] | null }) {
   );
 }
 
-function PersonalMeter({ meter }: { meter: PersonalMeterView }) {
+function PersonalMeter({ meter, allocationsHref }: { meter: PersonalMeterView; allocationsHref: string | null }) {
   return (
     <li data-testid={`my-${meter.metric}`}>
       <div className="flex items-baseline justify-between gap-3">
@@ -33,13 +35,20 @@ function PersonalMeter({ meter }: { meter: PersonalMeterView }) {
         <ProgressBar bar={meter.bar} label={`My ${meter.label} used`} backdrop={meter.poolPercent} />
       </div>
       <p className="mt-1.5 text-xs text-slate-500">{meter.basis === "allocation" ? "Personal allocation set by an admin" : "You share the organization pool"}</p>
-      <PersonalStatusNote meter={meter} />
+      <PersonalStatusNote meter={meter} allocationsHref={allocationsHref} />
     </li>
   );
 }
 
-function PersonalStatusNote({ meter }: { meter: PersonalMeterView }) {
+function PersonalStatusNote({ meter, allocationsHref }: { meter: PersonalMeterView; allocationsHref: string | null }) {
   const blocked = BLOCKED_FEATURES[meter.metric];
+  const where = allocationsHref ? (
+    <Link href={allocationsHref} className="font-semibold underline underline-offset-2">
+      {ALLOCATIONS_PATH}
+    </Link>
+  ) : (
+    <strong className="font-semibold">{ALLOCATIONS_PATH}</strong>
+  );
   if (meter.status === "ok" || (meter.basis === "pool" && meter.status === "nearly")) return null;
   if (meter.basis === "pool") {
     return <Note tone="danger">The organization pool is used up for this cycle; ask an admin about raising the limit.</Note>;
@@ -47,12 +56,12 @@ function PersonalStatusNote({ meter }: { meter: PersonalMeterView }) {
   return meter.status === "exhausted" ? (
     <Note tone="danger">
       {`You have used your allocation. ${blocked} return a 429 error until an admin raises it at `}
-      <strong className="font-semibold">{ALLOCATIONS_PATH}</strong>.
+      {where}.
     </Note>
   ) : (
     <Note tone="warning">
       {`Nearly used up. At 100%, ${blocked.toLowerCase()} return a 429 error until an admin raises your allocation at `}
-      <strong className="font-semibold">{ALLOCATIONS_PATH}</strong>.
+      {where}.
     </Note>
   );
 }

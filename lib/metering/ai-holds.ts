@@ -5,7 +5,7 @@ import { secondsUntilReset } from "@/lib/billing-cycle";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { recordCrossings } from "./alerts";
-import { appendLedger, lockCounter, shiftCounter } from "./counters";
+import { appendLedger, countBlocked, lockCounter, shiftCounter } from "./counters";
 import { holdCredits, lockFreeCredits, postCredit, releaseCredits } from "./credits";
 import { loadMember, loadOrgContext, termsFor } from "./org-context";
 import { ORG_TOTAL, TX_OPTIONS, type CounterKey, type Tx } from "./types";
@@ -49,6 +49,17 @@ const poolKey = (orgId: string, periodStart: Date): CounterKey => ({ orgId, user
  * prepaid credits) and on the member's allocation, all or nothing.
  */
 export async function authorizeAi(db: PrismaClient, request: AiAuthorizeRequest, now = new Date()): Promise<AiAuthorization> {
+  // The counter whose cap refused the request: counted after the refused transaction rolls back.
+  const refused: { by?: CounterKey } = {};
+  try {
+    return await holdAi(db, request, now, refused);
+  } catch (error) {
+    if (refused.by) await countBlocked(db, refused.by);
+    throw error;
+  }
+}
+
+async function holdAi(db: PrismaClient, request: AiAuthorizeRequest, now: Date, refused: { by?: CounterKey }): Promise<AiAuthorization> {
   return db.$transaction(async (tx) => {
     const org = await loadOrgContext(tx, request.orgId);
     if (org.aiPaused) throw new ApiError("ai_access_paused", AI_PAUSED_MESSAGE);
@@ -66,6 +77,7 @@ export async function authorizeAi(db: PrismaClient, request: AiAuthorizeRequest,
     const room = terms.limit === null ? holdMicros : Math.max(0, terms.limit - used - held);
     const poolHold = Math.min(holdMicros, room);
     if (!(await holdCredits(tx, org.id, holdMicros - poolHold))) {
+      refused.by = pool;
       throw new ApiError("ai_budget_exhausted", AI_BUDGET_EXHAUSTED_MESSAGE, { metric: "ai_budget", usedMicros: used, limitMicros: terms.limit, resetsAt }, retryAfter);
     }
     await shiftCounter(tx, pool, { held: poolHold });
@@ -73,6 +85,7 @@ export async function authorizeAi(db: PrismaClient, request: AiAuthorizeRequest,
     const allocation = member.aiAllocationMicros;
     const mine = { ...pool, userId: member.userId };
     if (!(await shiftCounter(tx, mine, { held: holdMicros }, allocation))) {
+      refused.by = mine;
       throw new ApiError("user_allocation_exceeded", allocationReachedMessage("ai_budget", allocation ?? 0, terms.resetsAt), {
         metric: "ai_budget",
         limitMicros: allocation,

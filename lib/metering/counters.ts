@@ -69,3 +69,19 @@ export async function shiftCounter(
     RETURNING 1`;
   return rows.length > 0;
 }
+
+/**
+ * Counts one request a cap refused, on the counter that refused it. AI holds
+ * call it after their refused transaction rolled back; a failure here is only
+ * logged, so the caller still gets its 429 rather than a store error.
+ */
+export async function countBlocked(tx: Tx, key: CounterKey) {
+  try {
+    await tx.$executeRaw`
+      INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, blocked)
+      VALUES (${key.orgId}, ${key.userId}, ${key.metric}, ${key.periodStart}, 1)
+      ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE SET blocked = c.blocked + 1`;
+  } catch (error) {
+    console.error(`Could not count a blocked request on ${key.metric}:`, (error as Error).message);
+  }
+}

@@ -21,6 +21,8 @@ export interface Meter {
   resetsAt: string | null;
   /** The last six billing periods, oldest first: totals for resetting metrics, levels for cumulative ones. */
   history: number[];
+  /** Requests the org's cap refused (429): this cycle, or since the start for cumulative metrics. */
+  blocked: number;
 }
 
 export interface FeatureSpend {
@@ -37,8 +39,9 @@ export interface MemberUsage {
   email: string;
   role: string;
   seatType: string;
-  ai: { usedMicros: number; allocationMicros: number | null };
-  enrichments: { used: number; allocation: number | null };
+  /** `blocked`: this cycle's requests refused by the member's own allocation (429). */
+  ai: { usedMicros: number; allocationMicros: number | null; blocked: number };
+  enrichments: { used: number; allocation: number | null; blocked: number };
 }
 
 export interface UsageSnapshot {
@@ -62,6 +65,8 @@ export interface UsageSnapshot {
     percent: number;
     creditBalanceMicros: number;
     byFeature: FeatureSpend[];
+    /** AI calls refused this cycle because the pool and credits were used up (429). */
+    blocked: number;
   };
   meters: Meter[];
   members: MemberUsage[];
@@ -80,8 +85,8 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   const firstDay = periods[0].start;
 
   const [counters, cumulativeBefore, daily, features, memberships, credits] = await Promise.all([
-    db.$queryRaw<{ user_id: string; metric: string; period_start: Date; used: bigint; held: bigint }[]>`
-      SELECT user_id, metric, period_start, used, held FROM usage_counters
+    db.$queryRaw<{ user_id: string; metric: string; period_start: Date; used: bigint; held: bigint; blocked: bigint }[]>`
+      SELECT user_id, metric, period_start, used, held, blocked FROM usage_counters
       WHERE org_id = ${orgId} AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
     db.$queryRaw<{ metric: string; total: bigint }[]>`
       SELECT metric, SUM(quantity) AS total FROM usage_daily
@@ -111,7 +116,8 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   const meters: Meter[] = METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
     const definition = METRICS[metric];
     const limit = limitFor(org.plan, metric, overrides);
-    const used = num(counterOf(metric, definition.cumulative ? CUMULATIVE_PERIOD_START : period.start)?.used);
+    const counter = counterOf(metric, definition.cumulative ? CUMULATIVE_PERIOD_START : period.start);
+    const used = num(counter?.used);
     return {
       metric,
       label: definition.label,
@@ -124,6 +130,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       percent: percentUsed(used, limit),
       resetsAt: definition.cumulative ? null : period.end.toISOString(),
       history: definition.cumulative ? cumulativeHistory(metric) : periods.map((p) => num(counterOf(metric, p.start)?.used)),
+      blocked: num(counter?.blocked),
     };
   });
 
@@ -152,23 +159,22 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       percent: percentUsed(usedMicros, aiLimit),
       creditBalanceMicros: num(credits?.balanceMicros),
       byFeature: AI_FEATURES.map((feature) => featureSpend(feature, features.filter((f) => f.feature === feature))),
+      blocked: num(pool?.blocked),
     },
     meters,
-    members: memberships.map((m) => ({
-      userId: m.userId,
-      name: m.user.name,
-      email: m.user.email,
-      role: m.role,
-      seatType: m.seatType,
-      ai: {
-        usedMicros: num(counterOf("ai_budget", period.start, m.userId)?.used),
-        allocationMicros: m.aiAllocationMicros === null ? null : num(m.aiAllocationMicros),
-      },
-      enrichments: {
-        used: num(counterOf("enrichments", period.start, m.userId)?.used),
-        allocation: m.enrichmentAllocation === null ? null : num(m.enrichmentAllocation),
-      },
-    })),
+    members: memberships.map((m) => {
+      const ai = counterOf("ai_budget", period.start, m.userId);
+      const enrichments = counterOf("enrichments", period.start, m.userId);
+      return {
+        userId: m.userId,
+        name: m.user.name,
+        email: m.user.email,
+        role: m.role,
+        seatType: m.seatType,
+        ai: { usedMicros: num(ai?.used), allocationMicros: m.aiAllocationMicros === null ? null : num(m.aiAllocationMicros), blocked: num(ai?.blocked) },
+        enrichments: { used: num(enrichments?.used), allocation: m.enrichmentAllocation === null ? null : num(m.enrichmentAllocation), blocked: num(enrichments?.blocked) },
+      };
+    }),
     historyPeriods: periods.map((p) => p.start.toISOString()),
   };
 }

@@ -1,6 +1,7 @@
 import { renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { AiUsagePanel } from "@/components/usage/ai-usage-panel";
+import { BlockedRequests } from "@/components/usage/blocked-requests";
 import { MyUsage } from "@/components/usage/my-usage";
 import { OrgMeters } from "@/components/usage/org-meters";
 import { PlanCard } from "@/components/usage/plan-card";
@@ -60,15 +61,45 @@ describe("organization meters", () => {
 
 describe("my usage", () => {
   it("captions a member who shares the pool", () => {
-    const html = renderToString(<MyUsage meters={view({}).myUsage} />);
+    const html = renderToString(<MyUsage meters={view({}).myUsage} allocationsHref={null} />);
     expect(html.match(/You share the organization pool/g)).toHaveLength(2);
   });
 
   it("explains the 429 when the allocation is used up", () => {
-    const snapshot = usageSnapshot({ members: [member("me", { ai: { usedMicros: 10 * USD, allocationMicros: 10 * USD } })] });
-    const html = renderToString(<MyUsage meters={toUsageView(snapshot, { userId: "me", role: "user" }).myUsage} />);
+    const snapshot = usageSnapshot({ members: [member("me", { ai: { usedMicros: 10 * USD, allocationMicros: 10 * USD, blocked: 0 } })] });
+    const user = toUsageView(snapshot, { userId: "me", role: "user" });
+    const html = renderToString(<MyUsage meters={user.myUsage} allocationsHref={user.allocationsHref} />);
     expect(html).toContain("AI features return a 429 error until an admin raises it at");
     expect(html).toContain("Admin &gt; Usage &amp; Limits &gt; Per-user allocations");
+    expect(html).not.toContain("/admin/usage-limits");
+
+    const admin = toUsageView(snapshot, { userId: "me", role: "admin" });
+    const linked = renderToString(<MyUsage meters={admin.myUsage} allocationsHref={admin.allocationsHref} />);
+    expect(linked).toMatch(/<a [^>]*href="\/admin\/usage-limits"[^>]*>Admin &gt; Usage &amp; Limits &gt; Per-user allocations<\/a>/);
+  });
+});
+
+describe("blocked requests", () => {
+  it("counts 429s on the meters for everyone and lists who hit walls for admins only", () => {
+    const snapshot = usageSnapshot({
+      blocked: { emails_sent: 12, ai_budget: 1 },
+      members: [member("me", { name: "Linus", ai: { usedMicros: 10 * USD, allocationMicros: 10 * USD, blocked: 3 } })],
+    });
+    const user = toUsageView(snapshot, { userId: "me", role: "user" });
+    expect(user.blocked).toBeNull();
+    const meters = renderToString(<OrgMeters groups={user.meterGroups} seats={user.seats} />);
+    expect(meters).toMatch(/data-testid="blocked-emails_sent"[^>]*>12 requests blocked this cycle/);
+    expect(renderToString(<AiUsagePanel ai={user.ai} />)).toContain("1 request blocked this cycle");
+
+    const admin = toUsageView(snapshot, { userId: "me", role: "admin" });
+    expect(admin.blocked?.map((row) => [row.who, row.what, row.count])).toEqual([
+      ["Whole organization", "Emails Sent", 12],
+      ["Linus", "AI allocation", 3],
+      ["Whole organization", "AI budget", 1],
+    ]);
+    const html = renderToString(<BlockedRequests rows={admin.blocked!} />);
+    expect(html).toContain("Per-user allocations");
+    expect(html).toContain("Linus");
   });
 });
 

@@ -18,6 +18,8 @@ export interface SnapshotOptions {
   /** Per-metric history; defaults to a gentle rise to the current value. */
   history?: Partial<Record<MetricId, number[]>>;
   members?: MemberUsage[];
+  /** Requests refused this cycle, per metric ("ai_budget" is the AI pool). */
+  blocked?: Partial<Record<MetricId, number>>;
 }
 
 export function member(userId: string, options: Partial<MemberUsage> = {}): MemberUsage {
@@ -27,8 +29,8 @@ export function member(userId: string, options: Partial<MemberUsage> = {}): Memb
     email: `${userId}@example.test`,
     role: "user",
     seatType: "collaborator",
-    ai: { usedMicros: 0, allocationMicros: null },
-    enrichments: { used: 0, allocation: null },
+    ai: { usedMicros: 0, allocationMicros: null, blocked: 0 },
+    enrichments: { used: 0, allocation: null, blocked: 0 },
     ...options,
   };
 }
@@ -66,6 +68,7 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
         tier: aiUsed > 0 ? tiers[i] : null,
         spentMicros: Math.round(aiUsed * weights[i]),
       })),
+      blocked: options.blocked?.ai_budget ?? 0,
     },
     meters: METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
       const definition = METRICS[metric];
@@ -83,6 +86,7 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
         percent: percentUsed(used, limit),
         resetsAt: definition.cumulative ? null : "2026-12-15T00:00:00.000Z",
         history: options.history?.[metric] ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => Math.round(used * f)),
+        blocked: options.blocked?.[metric] ?? 0,
       };
     }),
     members: options.members ?? [],

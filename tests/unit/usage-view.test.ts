@@ -16,7 +16,7 @@ function leaks(value: unknown): string[] {
 }
 
 describe("toUsageView: what reaches the browser", () => {
-  const snapshot = usageSnapshot({ creditMicros: 25 * USD, members: [member("u1", { ai: { usedMicros: 9_500_000, allocationMicros: 10 * USD } })] });
+  const snapshot = usageSnapshot({ creditMicros: 25 * USD, members: [member("u1", { ai: { usedMicros: 9_500_000, allocationMicros: 10 * USD, blocked: 0 } })] });
 
   it("gives plain users and managers percentages only: no dollars, no micros, no model names", () => {
     for (const role of ["user", "manager"] as const) {
@@ -125,7 +125,7 @@ describe("toUsageView: meters", () => {
 
 describe("toUsageView: my usage", () => {
   const mine = (ai: { usedMicros: number; allocationMicros: number | null }, enrichments = { used: 0, allocation: null as number | null }, used = {}) =>
-    toUsageView(usageSnapshot({ used, members: [member("me", { ai, enrichments })] }), { userId: "me", role: "user" }).myUsage!;
+    toUsageView(usageSnapshot({ used, members: [member("me", { ai: { ...ai, blocked: 0 }, enrichments: { ...enrichments, blocked: 0 } })] }), { userId: "me", role: "user" }).myUsage!;
 
   it("measures against a personal allocation, in percent for money", () => {
     const [ai, enrichments] = mine({ usedMicros: 9_500_000, allocationMicros: 10 * USD }, { used: 96, allocation: 100 });

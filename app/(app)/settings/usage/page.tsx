@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
 import { AiUsagePanel } from "@/components/usage/ai-usage-panel";
+import { BlockedRequests } from "@/components/usage/blocked-requests";
 import { MyUsage } from "@/components/usage/my-usage";
 import { OrgMeters } from "@/components/usage/org-meters";
 import { PlanCard } from "@/components/usage/plan-card";
@@ -26,7 +27,8 @@ export default async function UsagePage() {
           <PlanCard plan={view.plan} />
         </div>
         <OrgMeters groups={view.meterGroups} seats={view.seats} />
-        <MyUsage meters={view.myUsage} />
+        {view.blocked && <BlockedRequests rows={view.blocked} />}
+        <MyUsage meters={view.myUsage} allocationsHref={view.allocationsHref} />
         <UsageHistory history={view.history} />
       </div>
     </>
