@@ -83,7 +83,21 @@ function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
 }
 
 const MAX_ATTEMPTS = 5;
-const isDeadlock = (error: unknown) => (error as { code?: string }).code === "40P01";
+/** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile (LL001). */
+const isRetryable = (error: unknown) => ["40P01", "LL001"].includes((error as { code?: string }).code ?? "");
+
+// last_used_at is written at most once a minute per key and process, to keep writes off the hot path.
+const KEY_TOUCH_INTERVAL_MS = 60_000;
+const keyTouchedAt = new Map<string, number>();
+
+function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
+  if (!apiKeyHash) return false;
+  const last = keyTouchedAt.get(apiKeyHash) ?? 0;
+  if (now.getTime() - last < KEY_TOUCH_INTERVAL_MS) return false;
+  if (keyTouchedAt.size >= 10_000) keyTouchedAt.clear();
+  keyTouchedAt.set(apiKeyHash, now.getTime());
+  return true;
+}
 
 /**
  * Checks and records a batch of one org's usage events in one round trip to
@@ -128,9 +142,9 @@ export async function consumeBatch(
     let rows: { idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }[];
     try {
       rows = await sql.query(
-        `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
-          orgId, terms.version, apiKeyHash ?? null, now,
+          orgId, terms.version, apiKeyHash ?? null, shouldTouchKey(apiKeyHash, now), now,
           sent.map((s) => s.event.metric),
           sent.map((s) => s.terms.periodStart),
           sent.map((s) => s.terms.ceiling),
@@ -145,7 +159,7 @@ export async function consumeBatch(
         ],
       );
     } catch (error) {
-      if (isDeadlock(error) && attempt < MAX_ATTEMPTS) continue;
+      if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
 
