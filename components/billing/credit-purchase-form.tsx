@@ -38,7 +38,7 @@ export function CreditPurchaseForm({ orgId, returnTo }: { orgId: string; returnT
         </div>
         <SubmitButton pendingLabel="Opening Checkout…">Buy credits</SubmitButton>
       </div>
-      <p className="mt-1.5 text-xs text-slate-500">Paid through Stripe Checkout. Credits are used once the monthly AI pool runs out.</p>
+      <p className="mt-1.5 text-xs text-slate-500">Paid through Stripe Checkout; the credits join the balance once Stripe confirms the payment.</p>
       <ActionMessage state={state} testId="credit-purchase-message" className="mt-1.5" />
     </form>
   );
