@@ -39,7 +39,7 @@ test.describe("Acme user sharing the pool", () => {
 
   test("Settings > Billing is read-only and shows no dollars", async ({ page }) => {
     await page.goto("/settings/billing");
-    await expect(page.getByText("Only managers and admins can change the plan.")).toBeVisible();
+    await expect(page.getByText("Only admins can change the plan.")).toBeVisible();
     await expect(page.getByRole("link", { name: /^Choose / })).toHaveCount(0);
     expect(leaksIn(await page.content())).toEqual([]);
   });
