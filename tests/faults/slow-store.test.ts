@@ -43,6 +43,8 @@ describe.skipIf(!onServer)("slow store (needs DATABASE_URL)", () => {
       expect(elapsed).toBeLessThan(30_000);
       expect(peakConnections).toBeLessThanOrEqual(8 + 1); // the pool, plus Prisma's own may share it: never more
 
+      console.log(`[faults] stalled counter: ${answers.length} concurrent consumes all answered 503 within ${elapsed} ms; ` +
+        `peak app connections ${peakConnections} (pool 8)`);
       await blocker.query("ROLLBACK");
       const after = await postJson(`${app.url}/api/v1/usage/consume`, org.key, { metric: "api_calls", quantity: 1, idempotencyKey: "after" });
       expect(after.status).toBe(200);

@@ -64,6 +64,8 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
       const [ledger] = await store.sql.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM usage_ledger WHERE org_id = $1`, [org.orgId]);
       expect(ledger.rows).toBe(sent.length);
       expect(await ledgerMismatches(org.orgId)).toEqual([]);
+      console.log(`[faults] store down: ${sent.length} consumes, ${sent.length - unavailable.length} answered 200, ` +
+        `${unavailable.length} answered 503 store_unavailable, 500s 0; every 200 recorded; after retrying the 503s: ${ledger.rows} ledger rows, lost 0`);
     } finally {
       done = true;
       await app.stop();
