@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { billingPeriodFor } from "@/lib/billing-cycle";
@@ -181,26 +180,4 @@ export function planChangeDescription(billing: BillingView, target: PlanId): str
   return billing.hasSubscription
     ? "Confirming updates the subscription now; Stripe invoices the prorated difference at once."
     : "Confirming opens Stripe Checkout to start the subscription.";
-}
-
-export interface ReturnNotice {
-  tone: "success" | "neutral";
-  message: string;
-}
-
-const returnQuery = z.object({
-  checkout: z.enum(["success", "canceled"]).optional().catch(undefined),
-  credits: z.enum(["success", "canceled"]).optional().catch(undefined),
-});
-
-/**
- * What to say when Stripe sends the admin back (?checkout= or ?credits=).
- * The page never waits for the webhook: it says the change is on its way.
- */
-export function returnNotice(searchParams: Record<string, string | string[] | undefined>): ReturnNotice | null {
-  const { checkout, credits } = returnQuery.parse(searchParams);
-  if (checkout === "success") return { tone: "success", message: "Checkout is complete. The new plan shows here as soon as Stripe confirms the subscription." };
-  if (credits === "success") return { tone: "success", message: "Checkout is complete. The credits join the balance as soon as Stripe confirms the payment." };
-  if (checkout === "canceled" || credits === "canceled") return { tone: "neutral", message: "Checkout was canceled; nothing was charged." };
-  return null;
 }

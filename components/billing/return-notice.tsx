@@ -1,4 +1,4 @@
-import type { ReturnNotice as Notice } from "@/lib/billing-view";
+import type { ReturnNotice as Notice } from "@/lib/stripe/checkout-return";
 
 /** What happened at Stripe Checkout, when Stripe sends the admin back here. */
 export function ReturnNotice({ notice }: { notice: Notice | null }) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CREDIT_LEDGER_ROWS, getBillingView, intervalChoices, planChangeDescription, returnNotice } from "@/lib/billing-view";
+import { CREDIT_LEDGER_ROWS, getBillingView, intervalChoices, planChangeDescription } from "@/lib/billing-view";
 import { postCredit } from "@/lib/metering/credits";
+import { returnNotice } from "@/lib/stripe/checkout-return";
 import { createOrg } from "../support/store";
 import { linkToStripe } from "../support/stripe-webhook";
 

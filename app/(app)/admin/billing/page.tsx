@@ -10,10 +10,11 @@ import { ReturnNotice } from "@/components/billing/return-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { canManagePlan } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
-import { getBillingView, intervalChoices, planCatalog, planChangeDescription, planOption, returnNotice } from "@/lib/billing-view";
+import { getBillingView, intervalChoices, planCatalog, planChangeDescription, planOption } from "@/lib/billing-view";
 import { db } from "@/lib/db";
 import { PLAN_IDS, PLANS } from "@/lib/limits/plans";
 import { ADMIN_BILLING_PATH } from "@/lib/plan-upgrade";
+import { returnNotice } from "@/lib/stripe/checkout-return";
 
 export const metadata: Metadata = { title: "Admin billing · Ledgerline" };
 

@@ -5,9 +5,10 @@ import { PlanPicker } from "@/components/billing/plan-picker";
 import { ReturnNotice } from "@/components/billing/return-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSession } from "@/lib/auth/session";
-import { getBillingView, planCatalog, returnNotice } from "@/lib/billing-view";
+import { getBillingView, planCatalog } from "@/lib/billing-view";
 import { db } from "@/lib/db";
 import { SETTINGS_BILLING_PATH } from "@/lib/plan-upgrade";
+import { returnNotice } from "@/lib/stripe/checkout-return";
 
 export const metadata: Metadata = { title: "Billing · Ledgerline" };
 
