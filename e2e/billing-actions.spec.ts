@@ -71,6 +71,12 @@ test.describe("Acme user", () => {
     await expect(page.getByRole("link", { name: /^Choose / })).toHaveCount(0);
     await expect(page.getByTestId("credit-ledger")).toHaveCount(0);
     expect(leaksIn(await page.content())).toEqual([]);
+
+    const rsc = await page.request.get("/settings/billing", { headers: { RSC: "1" } });
+    const payload = await rsc.text();
+    expect(payload).toContain("Only admins can change the plan.");
+    expect(leaksIn(payload)).toEqual([]);
+    expect(payload).not.toContain("orgId");
   });
 
   test("is refused with 403 when posting an admin's billing action directly", async ({ page, browser }) => {
@@ -104,6 +110,7 @@ test("Acme manager: Admin > Billing shows the change but only an admin can confi
   await expect(formsIn(page)).toHaveCount(0);
   await expect(page.getByRole("button", { name: ACTION_BUTTONS })).toHaveCount(0);
   expect(leaksIn(await page.content())).toEqual([]);
+  expect(leaksIn(await (await page.request.get("/admin/billing?plan=business", { headers: { RSC: "1" } })).text())).toEqual([]);
 });
 
 test("Beta Labs user: the preview flag shows prices, still no actions", async ({ page }) => {
