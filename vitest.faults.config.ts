@@ -8,6 +8,7 @@ export default defineConfig({
     ...base.test,
     include: ["tests/faults/**/*.test.ts"],
     exclude: ["node_modules/**"],
+    globalSetup: [...(base.test?.globalSetup as string[]), "tests/faults/build.ts"],
     testTimeout: 180_000,
     hookTimeout: 600_000,
   },

@@ -17,15 +17,22 @@ const settingsSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   /** A statement running longer fails (503 to the caller) instead of holding a connection. */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** How this instance's connections are named in pg_stat_activity. */
+  DATABASE_APPLICATION_NAME: z.string().min(1).max(63).default("ledgerline"),
 });
 
 export interface StoreSettings {
   poolSize: number;
   statementTimeoutMs: number;
+  applicationName: string;
 }
 
-/** Pool size and statement timeout, from the environment; a bad value stops start-up with a clear message. */
+/** Pool size, statement timeout and connection name, from the environment; a bad value stops start-up with a clear message. */
 export function storeSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
   const parsed = settingsSchema.parse(env);
-  return { poolSize: parsed.DATABASE_POOL_SIZE, statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS };
+  return {
+    poolSize: parsed.DATABASE_POOL_SIZE,
+    statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: parsed.DATABASE_APPLICATION_NAME,
+  };
 }

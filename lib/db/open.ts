@@ -17,7 +17,7 @@ export interface OpenStore {
 }
 
 export function openStore(location: StoreLocation, settings: Partial<StoreSettings> = {}): OpenStore {
-  const { poolSize, statementTimeoutMs } = { ...storeSettings(), ...settings };
+  const { poolSize, statementTimeoutMs, applicationName } = { ...storeSettings(), ...settings };
   if (location.kind === "server") {
     const pool = new pg.Pool({
       connectionString: location.url,
@@ -25,7 +25,7 @@ export function openStore(location: StoreLocation, settings: Partial<StoreSettin
       statement_timeout: statementTimeoutMs,
       // Waiting for a free connection is bounded too: a stalled store answers 503, not a growing queue.
       connectionTimeoutMillis: 5_000,
-      application_name: "ledgerline",
+      application_name: applicationName,
     });
     // An idle connection that dies (the server restarts, the network drops) is
     // only dropped from the pool; without this listener it would crash the process.

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
-import { consumeLoad, ensureBuild, faultOrg, postJson, restartApp, sleep, startApp, waitFor } from "./harness";
+import { consumeLoad, faultOrg, postJson, restartApp, sleep, startApp, waitFor } from "./harness";
 
 /**
  * kill -9 in the middle of consume and AI traffic, then a restart: every 200
@@ -9,7 +9,6 @@ import { consumeLoad, ensureBuild, faultOrg, postJson, restartApp, sleep, startA
  */
 describe.skipIf(!onServer)("crash: kill -9 under load (needs DATABASE_URL)", () => {
   const HOLD_TTL = { AI_HOLD_TTL_SECONDS: "2" };
-  beforeAll(() => ensureBuild());
 
   it("loses nothing and counts nothing twice", async () => {
     const url = process.env.DATABASE_URL!;

@@ -1,25 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { execSync } from "node:child_process";
 import { startServer, type RunningServer } from "@/scripts/next-server";
 import { createApiKey } from "../support/api";
 import { createOrg } from "../support/store";
 
-/** The fault suites run the production build: build it once if it is missing. */
-export function ensureBuild() {
-  if (!existsSync(".next/BUILD_ID")) execSync("npx next build", { stdio: "inherit" });
-}
+/** The build the fault suites run (made by ./build.ts): its own folder, so no stale dev or e2e build is ever tested. */
+export const DIST_DIR = ".next-faults";
 
 let nextPort = 3400;
 
 export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningServer & { port: number }> {
   const port = nextPort++;
-  const server = await startServer(port, { DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", ...env });
+  const server = await startServer(port, appEnv(databaseUrl, env));
   return Object.assign(server, { port });
 }
 
+const appEnv = (databaseUrl: string, env: Record<string, string>) =>
+  ({ DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", NEXT_DIST_DIR: DIST_DIR, ...env });
+
 export async function restartApp(port: number, databaseUrl: string, env: Record<string, string> = {}) {
-  const server = await startServer(port, { DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", ...env });
+  const server = await startServer(port, appEnv(databaseUrl, env));
   return Object.assign(server, { port });
 }
 

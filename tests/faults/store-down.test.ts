@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
-import { consumeLoad, ensureBuild, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
+import { consumeLoad, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
 import { startTcpProxy } from "./tcp-proxy";
 
 /**
@@ -10,7 +10,6 @@ import { startTcpProxy } from "./tcp-proxy";
  * never a 500, never a 200 it did not record, and recovers by itself.
  */
 describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
-  beforeAll(() => ensureBuild());
 
   it("answers 503 while Postgres is unreachable and recovers when it returns", async () => {
     const direct = new URL(process.env.DATABASE_URL!);
