@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   idempotency_conflict: 409,
+  already_exists: 409,
+  seat_limit_reached: 409,
   payload_too_large: 413,
   limit_exceeded: 429,
   user_allocation_exceeded: 429,

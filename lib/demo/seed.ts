@@ -19,7 +19,7 @@ import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS } from "./usage-plan
 const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
-  "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
+  "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
   "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_keys", "memberships",
 ];
 
@@ -141,6 +141,14 @@ async function deriveRollups(db: SqlExecutor, orgId: string) {
   );
 }
 
+/** This cycle's refused requests, on the org's counters (they are not in the ledger: nothing was admitted). */
+async function seedBlocked(db: SqlExecutor, org: DemoOrg, now: Date) {
+  const periodStart = recentPeriods(org.billingAnchor, now, 1)[0].start;
+  for (const [metric, blocked] of Object.entries(DEMO_USAGE[org.id].blocked ?? {})) {
+    await db.query(`UPDATE usage_counters SET blocked = $1 WHERE org_id = $2 AND user_id = '' AND metric = $3 AND period_start = $4`, [blocked, org.id, metric, periodStart.toISOString()]);
+  }
+}
+
 export async function seedDemo(db: SqlExecutor, now = new Date()) {
   const keys = demoApiKeys();
   const ids = DEMO_ORGS.map((org) => org.id);
@@ -174,6 +182,7 @@ export async function seedDemo(db: SqlExecutor, now = new Date()) {
     }
     await insertLedger(db, org.id, usageRows(org, now));
     await deriveRollups(db, org.id);
+    await seedBlocked(db, org, now);
   }
 }
 

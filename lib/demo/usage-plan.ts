@@ -15,6 +15,8 @@ export interface DemoUsage {
   targets: UsageTarget[];
   /** Member id -> AI spend this cycle in micro-dollars. */
   aiMicros: Record<string, number>;
+  /** Requests the org's cap refused (429) this cycle, per metric: who hit walls on the Usage page. */
+  blocked?: Partial<Record<MetricId, number>>;
 }
 
 const GB = 1_000_000_000;
@@ -48,6 +50,7 @@ export const DEMO_USAGE: Record<string, DemoUsage> = {
       { metric: "api_calls", current: 45_000 },
     ],
     aiMicros: { user_linus: 9.5 * USD, user_margaret: 25 * USD, user_alan: 15 * USD, user_ada: 12 * USD, user_grace: 8.5 * USD }, // $70 of $100
+    blocked: { enrichments: 14 }, // enrichments are at their cap
   },
   org_northwind: {
     targets: [

@@ -26,7 +26,13 @@ export interface OrgFactoryOptions {
   overrides?: Record<string, number | null>;
   aiPaused?: boolean;
   creditMicros?: number;
-  members?: { id?: string; role?: "super_admin" | "admin" | "manager" | "user"; aiAllocationMicros?: number; enrichmentAllocation?: number }[];
+  members?: {
+    id?: string;
+    role?: "super_admin" | "admin" | "manager" | "user";
+    seatType?: "power" | "collaborator";
+    aiAllocationMicros?: number;
+    enrichmentAllocation?: number;
+  }[];
 }
 
 /** Creates an org with members; ids are unique so tests never see each other's rows. */
@@ -52,6 +58,7 @@ export async function createOrg(options: OrgFactoryOptions = {}) {
         orgId,
         userId,
         role: member.role ?? "user",
+        seatType: member.seatType ?? "collaborator",
         aiAllocationMicros: member.aiAllocationMicros,
         enrichmentAllocation: member.enrichmentAllocation,
       },

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ApiError } from "@/lib/api/errors";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { Role } from "@/lib/auth/roles";
+import { TX_OPTIONS } from "@/lib/metering/types";
+import { auditActor } from "./actor";
+import { hashInvitationToken } from "./invitation-token";
+import { lockSeats, type SeatType } from "./seats";
+
+export interface InvitationDetails {
+  orgName: string;
+  email: string;
+  role: Role;
+  seatType: SeatType;
+  expiresAt: string;
+}
+
+const CLOSED = "This invitation link is no longer valid: it was accepted, revoked, replaced by a newer one, or it expired. Ask an admin to resend it.";
+
+/** What the link offers, or null when it no longer works. */
+export async function invitationForToken(db: PrismaClient, token: string, now = new Date()): Promise<InvitationDetails | null> {
+  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return null;
+  return {
+    orgName: invitation.org.name,
+    email: invitation.email,
+    role: invitation.role,
+    seatType: invitation.seatType,
+    expiresAt: invitation.expiresAt.toISOString(),
+  };
+}
+
+/**
+ * Turns an open invitation into a membership with its role and seat type.
+ * The invitation already held the seat, so accepting never meets the seat
+ * cap. A new address becomes a user named as they typed; an existing user
+ * (a member of another org) keeps their name.
+ */
+export async function acceptInvitation(db: PrismaClient, input: { token: string; name: string }, now = new Date()) {
+  const tokenHash = hashInvitationToken(input.token);
+  return db.$transaction(async (tx) => {
+    const found = await tx.invitation.findUnique({ where: { tokenHash }, select: { orgId: true } });
+    if (!found) throw new ApiError("not_found", CLOSED);
+    await lockSeats(tx, found.orgId);
+    const invitation = await tx.invitation.findUnique({ where: { tokenHash } });
+    if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw new ApiError("not_found", CLOSED);
+
+    const user =
+      (await tx.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } } })) ??
+      (await tx.user.create({ data: { id: `user_${randomUUID().replaceAll("-", "")}`, email: invitation.email, name: input.name } }));
+    const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invitation.orgId, userId: user.id } } });
+    if (existing) throw new ApiError("already_exists", `${invitation.email} is already a member of this organization.`);
+    await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role, seatType: invitation.seatType, createdAt: now } });
+    await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now, acceptedUserId: user.id } });
+    await recordAudit(tx, {
+      orgId: invitation.orgId,
+      actor: auditActor({ userId: user.id }),
+      action: "invitation_accepted",
+      after: { invitation: invitation.id, member: user.id, email: invitation.email, role: invitation.role, seatType: invitation.seatType },
+    });
+    return { orgId: invitation.orgId, userId: user.id, email: invitation.email };
+  }, TX_OPTIONS);
+}
