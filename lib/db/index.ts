@@ -1,14 +1,3 @@
 import "server-only";
-import { storeLocation } from "./connection";
-import { openStore, type OpenStore } from "./open";
 
-// One store per process; kept on globalThis so dev reloads do not open another
-// (PGlite allows a single opener per data directory).
-const globalStore = globalThis as unknown as { ledgerlineStore?: OpenStore };
-
-export function store(): OpenStore {
-  globalStore.ledgerlineStore ??= openStore(storeLocation());
-  return globalStore.ledgerlineStore;
-}
-
-export const db = () => store().prisma;
+export { db, store } from "./process-store";

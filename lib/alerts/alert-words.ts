@@ -1,0 +1,71 @@
+import { formatMicros, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
+import { percentUsed } from "@/lib/limits/decide";
+import { isMetricId, METRICS } from "@/lib/limits/metrics";
+
+/** A usage alert as stored, in plain values. */
+export interface AlertFacts {
+  /** '' for the org's meter, else the member whose allocation it is. */
+  userId: string;
+  metric: string;
+  periodStart: Date;
+  threshold: number;
+  state: "raised" | "resolved";
+  cause: "usage" | "period_reset";
+  used: number;
+  limit: number;
+}
+
+export interface AlertWords {
+  title: string;
+  detail: string;
+}
+
+export interface Audience {
+  /** The member's name as the reader knows it, or "you" when the reader is that member. */
+  memberName: string | null;
+  /** Dollar amounts only for readers allowed to see them; the rest read percentages. */
+  showDollars: boolean;
+}
+
+const metricLabel = (metric: string) => (isMetricId(metric) ? METRICS[metric].label : metric);
+
+function subject(alert: AlertFacts, audience: Audience): string {
+  const label = alert.metric === "ai_budget" ? "AI budget" : metricLabel(alert.metric);
+  if (!alert.userId) return alert.metric === "ai_budget" ? "The AI budget" : label;
+  if (audience.memberName === "you") return `Your ${label} allocation`;
+  return `${audience.memberName ?? alert.userId}'s ${label} allocation`;
+}
+
+function amounts(alert: AlertFacts, audience: Audience): string {
+  if (alert.metric === "ai_budget") {
+    return audience.showDollars
+      ? `${formatMicros(alert.used)} of ${formatMicros(alert.limit)}`
+      : `${formatPercent(percentUsed(alert.used, alert.limit))} used`;
+  }
+  const unit = isMetricId(alert.metric) && METRICS[alert.metric].unit === "bytes" ? "bytes" : "count";
+  return `${formatQuantity(alert.used, unit)} of ${formatQuantity(alert.limit, unit)}`;
+}
+
+function consequence(alert: AlertFacts): string {
+  if (alert.threshold < 100) return "";
+  if (alert.userId) return " Further requests against this allocation answer 429 until an admin raises it or the cycle resets.";
+  const capKind = isMetricId(alert.metric) ? METRICS[alert.metric].capKind : "hard";
+  return capKind === "soft"
+    ? " This is a soft cap: requests are refused past 110%."
+    : " Further requests answer 429 until the cycle resets or the plan is upgraded.";
+}
+
+/** An alert in words for one reader: the notification list and the admins' email share it. */
+export function describeAlert(alert: AlertFacts, audience: Audience): AlertWords {
+  const what = subject(alert, audience);
+  if (alert.state === "raised") {
+    return { title: `${what} reached ${alert.threshold}%`, detail: `${amounts(alert, audience)}.${consequence(alert)}`.trim() };
+  }
+  if (alert.cause === "period_reset") {
+    return {
+      title: `${what}: new billing cycle`,
+      detail: `The ${alert.threshold}% alert of the cycle that began ${formatShortDate(alert.periodStart)} is cleared: usage starts again from zero.`,
+    };
+  }
+  return { title: `${what} is back below ${alert.threshold}%`, detail: `${amounts(alert, audience)}.` };
+}

@@ -1,0 +1,107 @@
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { isAdmin, type Role } from "@/lib/auth/roles";
+import { TX_OPTIONS } from "@/lib/metering/types";
+import { alertEmail, webhookEvent, type StoredAlert } from "./alert-payloads";
+
+interface AlertRow {
+  id: bigint;
+  org_id: string;
+  user_id: string;
+  metric: string;
+  period_start: Date;
+  threshold: number;
+  state: "raised" | "resolved";
+  cause: "usage" | "period_reset";
+  used: bigint;
+  limit_value: bigint;
+  created_at: Date;
+}
+
+interface Member {
+  userId: string;
+  role: Role;
+  user: { email: string; name: string };
+}
+
+const BATCH = 50;
+
+/**
+ * Gives each new alert its delivery set, exactly once: a notification for each
+ * recipient, an email delivery for each admin and a webhook delivery when the
+ * org has a webhook. Alerts are claimed with FOR UPDATE SKIP LOCKED and marked
+ * dispatched in the same transaction as their set, so concurrent dispatchers
+ * never fan out the same alert twice (and the unique keys on notifications and
+ * deliveries would refuse it if one tried). Returns how many alerts it took.
+ */
+export async function fanOutAlerts(db: PrismaClient, now = new Date()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const taken = await db.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<AlertRow[]>`
+        SELECT id, org_id, user_id, metric, period_start, threshold, state, cause, used, limit_value, created_at
+        FROM usage_alerts WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+      if (!rows.length) return 0;
+      const orgs = await tx.org.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.org_id))] } },
+        select: {
+          id: true,
+          name: true,
+          billingAnchor: true,
+          webhookEndpoint: { select: { url: true } },
+          memberships: { select: { userId: true, role: true, user: { select: { email: true, name: true } } } },
+        },
+      });
+      const notifications: Prisma.NotificationCreateManyInput[] = [];
+      const deliveries: Prisma.AlertDeliveryCreateManyInput[] = [];
+      for (const row of rows) {
+        const org = orgs.find((o) => o.id === row.org_id);
+        if (!org) continue; // the org is gone: nobody to tell
+        const alert = storedAlert(row);
+        const member = org.memberships.find((m) => m.userId === alert.userId);
+        for (const recipient of org.memberships.filter((m) => readsAlert(m, alert))) {
+          notifications.push({ orgId: org.id, userId: recipient.userId, alertId: alert.id, createdAt: now });
+        }
+        const email = alertEmail(alert, org.name, member?.user.name ?? null);
+        for (const admin of org.memberships.filter((m) => isAdmin(m.role))) {
+          deliveries.push({ orgId: org.id, alertId: alert.id, channel: "email", recipient: admin.user.email, attempt: 1, payload: { ...email }, scheduledAt: now });
+        }
+        if (org.webhookEndpoint) {
+          const event = webhookEvent(alert, org.billingAnchor) as Prisma.InputJsonObject;
+          deliveries.push({ orgId: org.id, alertId: alert.id, channel: "webhook", recipient: org.webhookEndpoint.url, attempt: 1, payload: event, scheduledAt: now });
+        }
+      }
+      await tx.notification.createMany({ data: notifications, skipDuplicates: true });
+      await tx.alertDelivery.createMany({ data: deliveries, skipDuplicates: true });
+      await tx.usageAlert.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dispatchedAt: now } });
+      return rows.length;
+    }, TX_OPTIONS);
+    total += taken;
+    if (taken < BATCH) return total;
+  }
+}
+
+/**
+ * Who sees an alert in the app: admins see every alert; managers, who manage
+ * the plan, see the org's meters; a member sees alerts on their own allocation.
+ */
+function readsAlert(member: Member, alert: StoredAlert): boolean {
+  if (isAdmin(member.role)) return true;
+  if (!alert.userId) return member.role === "manager";
+  return member.userId === alert.userId;
+}
+
+function storedAlert(row: AlertRow): StoredAlert {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    userId: row.user_id,
+    metric: row.metric,
+    periodStart: row.period_start,
+    threshold: row.threshold,
+    state: row.state,
+    cause: row.cause,
+    used: Number(row.used),
+    limit: Number(row.limit_value),
+    createdAt: row.created_at,
+  };
+}
