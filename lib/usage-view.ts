@@ -150,7 +150,7 @@ export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView 
   const member = snapshot.members.find((m) => m.userId === viewer.userId);
   return {
     orgName: org.name,
-    periodLabel: `${formatShortDate(snapshot.period.start)} – ${formatShortDate(new Date(Date.parse(snapshot.period.end) - 1))}`,
+    periodLabel: cycleLabel(snapshot.period),
     showDollars,
     ai: aiPanel(snapshot, viewer, showDollars),
     plan: planCard(snapshot, viewer, showDollars),
@@ -165,6 +165,11 @@ export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView 
     blocked: isAdmin(viewer.role) ? blockedRows(snapshot) : null,
     history: historyView(snapshot),
   };
+}
+
+/** "Nov 30 – Dec 30": a billing cycle's first and last days. */
+export function cycleLabel(period: UsageSnapshot["period"]): string {
+  return `${formatShortDate(period.start)} – ${formatShortDate(new Date(Date.parse(period.end) - 1))}`;
 }
 
 const bar = (percent: number): BarView => ({ percent, label: formatPercent(percent), tone: meterTone(percent) });

@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import { z } from "zod";
+import { AcceptInvitationForm } from "@/components/admin/accept-invitation-form";
+import { invitationForToken } from "@/lib/admin/accept-invitation";
+import { SEAT_LABELS } from "@/lib/admin/seats";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { db } from "@/lib/db";
+import { formatShortDate } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Invitation · Ledgerline" };
+
+const tokenParam = z.string().regex(/^[\w-]{16,200}$/);
+
+/** The link in an invitation email. Open to anyone holding it: the token is the proof. */
+export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
+  const token = tokenParam.safeParse((await params).token);
+  const invitation = token.success ? await invitationForToken(db(), token.data) : null;
+  return (
+    <main className="mx-auto max-w-lg px-4 py-10 sm:py-16">
+      <div className="mb-6 flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
+        <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-blue-600 text-white">
+          L
+        </span>
+        Ledgerline
+      </div>
+      <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
+        {invitation && token.success ? (
+          <>
+            <h1 className="text-xl font-semibold text-slate-900">Join {invitation.orgName}</h1>
+            <p className="mt-2 text-sm text-slate-600">
+              You are invited as {ROLE_LABELS[invitation.role].toLowerCase()} with a {SEAT_LABELS[invitation.seatType]} seat, as{" "}
+              <strong className="font-semibold text-slate-900">{invitation.email}</strong>. The link works until {formatShortDate(invitation.expiresAt)}.
+            </p>
+            <AcceptInvitationForm token={token.data} suggestedName={invitation.email.split("@")[0]} />
+          </>
+        ) : (
+          <>
+            <h1 className="text-xl font-semibold text-slate-900">This invitation link no longer works</h1>
+            <p className="mt-2 text-sm text-slate-600">It was accepted, revoked, replaced by a newer email, or it expired. Ask an admin of the organization to send it again.</p>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,20 @@
+import type { MembersView } from "@/lib/admin/members-view";
+import { SeatSelect } from "./seat-select";
+
+export function MembersTable({ view }: { view: MembersView }) {
+  return (
+    <ul className="mt-3 divide-y divide-slate-100">
+      {view.members.map((member) => (
+        <li key={member.userId} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid={`member-${member.email}`}>
+          <div className="min-w-0">
+            <p className="truncate text-sm font-medium text-slate-900">{member.name}</p>
+            <p className="truncate text-xs text-slate-500">
+              {member.email} · {member.role}
+            </p>
+          </div>
+          <SeatSelect orgId={view.orgId} userId={member.userId} name={member.name} seatType={member.seatType} seatTypes={view.seatTypes} />
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,83 @@
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
+import { formatShortDate } from "@/lib/format";
+import { PLANS } from "@/lib/limits/plans";
+import { countSeats, SEAT_LABELS, SEAT_TYPES, type SeatType } from "./seats";
+
+/** Admin > Members: who is in, who is invited, and how many seats of each type are left. */
+
+export interface MemberRowView {
+  userId: string;
+  name: string;
+  email: string;
+  role: string;
+  seatType: SeatType;
+}
+
+export interface InvitationRowView {
+  id: string;
+  email: string;
+  role: string;
+  seat: string;
+  invitedBy: string;
+  /** "Expires Dec 12", or "Expired Dec 12" (no longer holds a seat; Resend renews it). */
+  expiry: string;
+  expired: boolean;
+}
+
+export interface SeatView {
+  seatType: SeatType;
+  label: string;
+  members: number;
+  pending: number;
+  limit: string;
+  full: boolean;
+}
+
+export interface MembersView {
+  orgId: string;
+  planName: string;
+  members: MemberRowView[];
+  invitations: InvitationRowView[];
+  seats: SeatView[];
+  /** The roles this admin may invite: only a super admin invites super admins. */
+  invitableRoles: { value: Role; label: string }[];
+  seatTypes: { value: SeatType; label: string }[];
+}
+
+export async function getMembersView(db: PrismaClient, orgId: string, viewerRole: Role, now = new Date()): Promise<MembersView> {
+  const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } });
+  const [memberships, invitations, seats] = await Promise.all([
+    db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
+    db.invitation.findMany({ where: { orgId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } }),
+    countSeats(db, orgId, org.plan, now),
+  ]);
+  const names = new Map(memberships.map((m) => [m.userId, m.user.name]));
+  return {
+    orgId,
+    planName: PLANS[org.plan].name,
+    members: memberships.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: ROLE_LABELS[m.role], seatType: m.seatType })),
+    invitations: invitations.map((i) => {
+      const expired = i.expiresAt <= now;
+      return {
+        id: i.id,
+        email: i.email,
+        role: ROLE_LABELS[i.role],
+        seat: SEAT_LABELS[i.seatType],
+        invitedBy: (i.invitedById && names.get(i.invitedById)) ?? "A former member",
+        expiry: `${expired ? "Expired" : "Expires"} ${formatShortDate(i.expiresAt)}`,
+        expired,
+      };
+    }),
+    seats: seats.map((s) => ({
+      seatType: s.seatType,
+      label: SEAT_LABELS[s.seatType],
+      members: s.members,
+      pending: s.pending,
+      limit: s.limit === null ? "Unlimited" : String(s.limit),
+      full: s.limit !== null && s.members + s.pending >= s.limit,
+    })),
+    invitableRoles: ROLES.filter((role) => role !== "super_admin" || viewerRole === "super_admin").map((value) => ({ value, label: ROLE_LABELS[value] })),
+    seatTypes: SEAT_TYPES.map((value) => ({ value, label: SEAT_LABELS[value] })),
+  };
+}
