@@ -9,7 +9,17 @@ const SHOTS = [
   { name: "acme-user", userId: PERSONAS.acmeUserSharingPool },
 ];
 
+const ADMIN_PAGES = ["/admin/usage-limits", "/admin/members", "/admin/api-keys", "/admin/alerts", "/admin/audit", "/admin/mail-outbox", "/notifications"];
+
 for (const [device, viewport] of Object.entries(WIDTHS)) {
+  for (const path of ADMIN_PAGES) {
+    test(`${path}, acme admin, ${device}`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await signInAs(page, PERSONAS.acmeAdmin, path);
+      await page.screenshot({ path: `e2e/screenshots/${path.slice(1).replaceAll("/", "-")}-${device}.png`, fullPage: true });
+    });
+  }
+
   for (const shot of SHOTS) {
     test(`usage page, ${shot.name}, ${device}`, async ({ page }) => {
       await page.setViewportSize(viewport);

@@ -13,6 +13,7 @@ export const PERSONAS = {
   freebieAdmin: "user_fred",
   summitAdmin: "user_sam",
   betaLabsUser: "user_bella",
+  betaLabsAdmin: "user_ben",
 } as const;
 
 /** Signs in through the demo sign-in page, one click, and lands on `path`. */
