@@ -34,7 +34,8 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
     method: load.method ?? "GET",
     connections: load.connections,
     ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
-    timeout: 30,
+    // Generous: a request abandoned by the client may still be recorded, which would spoil the exactness count.
+    timeout: 300,
     headers: { "content-type": "application/json" },
     requests: [
       {

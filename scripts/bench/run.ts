@@ -139,9 +139,12 @@ try {
   const [a, b] = await Promise.all([startServer(3201, env), startServer(3202, env)]);
   try {
     const shared = ["bench_two_instances", "bench_hot_b"];
+    const load = (url: string) => ({ url, path: "/api/v1/usage/consume", method: "POST" as const, connections: 32, seconds, orgs: shared, body: consumeBody });
+    const estimate = await httpLoad({ ...load(a.url), seconds: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const before = await ledgerRows(sql, shared, "api_calls");
-    const loads = await Promise.all([a, b].map((s) =>
-      httpLoad({ url: s.url, path: "/api/v1/usage/consume", method: "POST", connections: 32, seconds, amount: 2_000 * seconds, orgs: shared, body: consumeBody })));
+    const amount = Math.max(32, Math.ceil((estimate.perSecond * seconds) / 2));
+    const loads = await Promise.all([a, b].map((s) => httpLoad({ ...load(s.url), amount })));
     const ok = loads.reduce((sum, l) => sum + l.ok, 0);
     recordExactness("two instances", await checkExactness(sql, shared, "api_calls", ok, before));
     rows.push({ name: "Two instances: consume, 2 x 32 connections", value: loads.reduce((sum, l) => sum + l.perSecond, 0), unit: "decisions/s" });
