@@ -3,7 +3,7 @@ import { z } from "zod";
 const appUrlEnv = z.object({ APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000") });
 
 /** The app's public origin, for links in emails (invitations, alerts). */
-export function appUrl(env: NodeJS.ProcessEnv = process.env): URL {
+function appUrl(env: NodeJS.ProcessEnv = process.env): URL {
   return new URL(appUrlEnv.parse(env).APP_URL);
 }
 

@@ -12,7 +12,7 @@ import { TX_OPTIONS } from "@/lib/metering/types";
  * changes until an admin rotates it. Audit entries name URLs, never secrets.
  */
 
-export const webhookUrl = z
+const webhookUrl = z
   .url({ protocol: /^https?$/, error: "Enter a full http:// or https:// URL." })
   .max(2_000)
   .refine((url) => !new URL(url).username && !new URL(url).password, "Put credentials in your receiver's checks, not in the URL.");
