@@ -1,6 +1,8 @@
+import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { appLink } from "@/lib/app-url";
 import { billingPeriodFor } from "@/lib/billing-cycle";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
+import { ADMIN_BILLING_PATH } from "@/lib/plan-upgrade";
 import { describeAlert, type AlertFacts } from "./alert-words";
 
 export interface StoredAlert extends AlertFacts {
@@ -53,7 +55,7 @@ export function alertEmail(alert: StoredAlert, orgName: string, memberName: stri
       words.detail,
       "",
       `Usage this cycle: ${appLink("/settings/usage")}`,
-      `Per-user allocations: ${appLink("/admin/usage-limits")}`,
+      alert.userId ? `Per-user allocations: ${appLink(USAGE_LIMITS_PATH)}` : `Plan and billing: ${appLink(ADMIN_BILLING_PATH)}`,
     ].join("\n"),
   };
 }

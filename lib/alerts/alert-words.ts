@@ -1,4 +1,4 @@
-import { formatMicros, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
+import { formatBytes, formatMicros, formatPercent, formatShortDate } from "@/lib/format";
 import { percentUsed } from "@/lib/limits/decide";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
 
@@ -42,8 +42,9 @@ function amounts(alert: AlertFacts, audience: Audience): string {
       ? `${formatMicros(alert.used)} of ${formatMicros(alert.limit)}`
       : `${formatPercent(percentUsed(alert.used, alert.limit))} used`;
   }
-  const unit = isMetricId(alert.metric) && METRICS[alert.metric].unit === "bytes" ? "bytes" : "count";
-  return `${formatQuantity(alert.used, unit)} of ${formatQuantity(alert.limit, unit)}`;
+  // Exact counts: an alert is read for its numbers, and "10K of 10K" hides how close it is.
+  const format = isMetricId(alert.metric) && METRICS[alert.metric].unit === "bytes" ? formatBytes : (n: number) => n.toLocaleString("en-US");
+  return `${format(alert.used)} of ${format(alert.limit)}`;
 }
 
 function consequence(alert: AlertFacts): string {

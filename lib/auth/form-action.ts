@@ -54,7 +54,7 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData): { dat
  * the field they name; a refusal for lack of rights is a 403 like the role
  * check. On success the pages that show the change are revalidated.
  */
-export async function settle(form: FormData, run: () => Promise<Exclude<FormState, null>>, revalidate: string[]): Promise<FormState> {
+export async function formOutcome(form: FormData, run: () => Promise<Exclude<FormState, null>>, revalidate: string[]): Promise<FormState> {
   try {
     const state = await run();
     for (const path of revalidate) revalidatePath(path);

@@ -76,7 +76,7 @@ describe("alert words", () => {
     });
     expect(describeAlert(alert({ metric: "contacts", state: "resolved", threshold: 80, used: 700, limit: 1_000 }), { memberName: null, showDollars: false })).toEqual({
       title: "Contacts is back below 80%",
-      detail: "700 of 1K.",
+      detail: "700 of 1,000.",
     });
   });
 

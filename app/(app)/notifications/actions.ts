@@ -1,7 +1,7 @@
 "use server";
 
 import { NOTIFICATIONS_PATH } from "@/lib/admin/paths";
-import { requireFormMember, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { db } from "@/lib/db";
 import { markNotificationsRead } from "@/lib/notifications/notification-list";
 
@@ -10,7 +10,7 @@ const anyone = () => true;
 /** Every member reads their own notifications; this marks them all read. */
 export async function markAllRead(_previous: FormState, form: FormData): Promise<FormState> {
   const reader = await requireFormMember(form, NOTIFICATIONS_PATH, anyone);
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await markNotificationsRead(db(), reader);
     return { tone: "success", message: "All caught up." };
   }, [NOTIFICATIONS_PATH]);

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { acceptInvitation } from "@/lib/admin/accept-invitation";
-import { parseForm, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, parseForm, type FormState } from "@/lib/auth/form-action";
 import { db } from "@/lib/db";
 
 const acceptForm = z.object({
@@ -14,7 +14,7 @@ const acceptForm = z.object({
 export async function joinOrg(_previous: FormState, form: FormData): Promise<FormState> {
   const parsed = parseForm(acceptForm, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     const joined = await acceptInvitation(db(), parsed.data);
     return { tone: "success", message: `You are in. Sign in as ${joined.email} to start.` };
   }, []);

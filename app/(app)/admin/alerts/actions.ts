@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { removeWebhookEndpoint, rotateWebhookSecret, saveWebhookEndpoint } from "@/lib/alerts/webhook-endpoint";
 import { ALERTS_PATH } from "@/lib/admin/paths";
-import { parseForm, requireFormMember, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 
@@ -14,7 +14,7 @@ export async function saveAlertWebhook(_previous: FormState, form: FormData): Pr
   const actor = await requireFormMember(form, ALERTS_PATH, isAdmin);
   const parsed = parseForm(endpointForm, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await saveWebhookEndpoint(db(), actor, parsed.data);
     return { tone: "success", message: "Saved. New alerts are posted to this URL." };
   }, [ALERTS_PATH]);
@@ -24,7 +24,7 @@ export async function removeAlertWebhook(_previous: FormState, form: FormData): 
   const actor = await requireFormMember(form, ALERTS_PATH, isAdmin);
   const parsed = parseForm(orgOnly, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await removeWebhookEndpoint(db(), actor);
     return { tone: "success", message: "Webhook removed. Alerts still reach the notification list and admins' email." };
   }, [ALERTS_PATH]);
@@ -34,7 +34,7 @@ export async function rotateAlertSecret(_previous: FormState, form: FormData): P
   const actor = await requireFormMember(form, ALERTS_PATH, isAdmin);
   const parsed = parseForm(orgOnly, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await rotateWebhookSecret(db(), actor);
     return { tone: "success", message: "New signing secret in use from the next delivery; update your receiver." };
   }, [ALERTS_PATH]);

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { createOrgApiKey, revokeOrgApiKey } from "@/lib/admin/org-api-keys";
 import { API_KEYS_PATH } from "@/lib/admin/paths";
-import { parseForm, requireFormMember, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 
@@ -16,7 +16,7 @@ export async function issueApiKey(_previous: FormState, form: FormData): Promise
   const actor = await requireFormMember(form, API_KEYS_PATH, isAdmin);
   const parsed = parseForm(keyForm, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     const { key } = await createOrgApiKey(db(), actor, parsed.data);
     return { tone: "success", message: `Key "${parsed.data.name}" created. Copy it now: it is shown only this once.`, secret: key };
   }, [API_KEYS_PATH]);
@@ -26,7 +26,7 @@ export async function revokeApiKey(_previous: FormState, form: FormData): Promis
   const actor = await requireFormMember(form, API_KEYS_PATH, isAdmin);
   const parsed = parseForm(keyRef, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await revokeOrgApiKey(db(), actor, parsed.data.keyId);
     return { tone: "success", message: "Key revoked: its next request is refused with 401." };
   }, [API_KEYS_PATH]);

@@ -5,7 +5,7 @@ import { changeSeatType } from "@/lib/admin/member-seats";
 import { inviteMember, resendInvitation, revokeInvitation, type SentInvitation } from "@/lib/admin/invitations";
 import { MAIL_OUTBOX_PATH, MEMBERS_PATH } from "@/lib/admin/paths";
 import { SEAT_TYPES } from "@/lib/admin/seats";
-import { parseForm, requireFormMember, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin, ROLES } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { appMailer } from "@/lib/mail/app-mailer";
@@ -31,7 +31,7 @@ export async function sendInvitation(_previous: FormState, form: FormData): Prom
   const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
   const parsed = parseForm(invitationForm, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     const sent = await inviteMember(db(), actor, parsed.data, appMailer(db()));
     return { tone: "success", message: sentMessage(`Invitation sent to ${parsed.data.email.toLowerCase()}.`, sent) };
   }, REVALIDATE);
@@ -41,7 +41,7 @@ export async function sendInvitationAgain(_previous: FormState, form: FormData):
   const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
   const parsed = parseForm(invitationRef, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     const sent = await resendInvitation(db(), actor, parsed.data.invitationId, appMailer(db()));
     return { tone: "success", message: sentMessage("Sent again with a new link; the old link no longer works.", sent) };
   }, REVALIDATE);
@@ -51,7 +51,7 @@ export async function withdrawInvitation(_previous: FormState, form: FormData): 
   const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
   const parsed = parseForm(invitationRef, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await revokeInvitation(db(), actor, parsed.data.invitationId);
     return { tone: "success", message: "Invitation revoked; its seat is free again." };
   }, REVALIDATE);
@@ -61,7 +61,7 @@ export async function moveSeat(_previous: FormState, form: FormData): Promise<Fo
   const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
   const parsed = parseForm(seatForm, form);
   if ("state" in parsed) return parsed.state;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await changeSeatType(db(), actor, parsed.data);
     return { tone: "success", message: "Seat changed." };
   }, [MEMBERS_PATH, "/settings/usage"]);

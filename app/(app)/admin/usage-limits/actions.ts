@@ -3,7 +3,7 @@
 import { allocationForm } from "@/lib/admin/allocation-form";
 import { setAllocations } from "@/lib/admin/allocations";
 import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
-import { parseForm, requireFormMember, settle, type FormState } from "@/lib/auth/form-action";
+import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 
@@ -13,7 +13,7 @@ export async function saveAllocations(_previous: FormState, form: FormData): Pro
   const parsed = parseForm(allocationForm, form);
   if ("state" in parsed) return parsed.state;
   const { userId, aiDollars, enrichments } = parsed.data;
-  return settle(form, async () => {
+  return formOutcome(form, async () => {
     await setAllocations(db(), actor, {
       userId,
       aiAllocationMicros: aiDollars,
