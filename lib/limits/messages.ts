@@ -11,9 +11,14 @@ export function limitReachedMessage(metric: MetricId, limit: Limit, resetsAt: Da
   return `Your organization has reached its ${label} limit of ${limit?.toLocaleString("en-US")}${soft}.${resetPhrase(resetsAt)} Upgrade your plan in Settings > Billing for more.`;
 }
 
+/**
+ * The AI allocation is money: the message may reach the member, who is never
+ * shown dollar amounts (and micro-dollars mean nothing to anyone), so it names no amount.
+ */
 export function allocationReachedMessage(metric: MetricId, allocation: number, resetsAt: Date | null): string {
   const label = METRICS[metric].label;
-  return `You have used your personal ${label} allocation of ${allocation.toLocaleString("en-US")}.${resetPhrase(resetsAt)} Ask an admin to raise it in Admin > Usage & Limits > Per-user allocations.`;
+  const amount = METRICS[metric].unit === "micros" ? "" : ` of ${allocation.toLocaleString("en-US")}`;
+  return `You have used your personal ${label} allocation${amount}.${resetPhrase(resetsAt)} Ask an admin to raise it in Admin > Usage & Limits > Per-user allocations.`;
 }
 
 export const AI_BUDGET_EXHAUSTED_MESSAGE =

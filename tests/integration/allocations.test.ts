@@ -58,7 +58,11 @@ describe("per-user allocations", () => {
 
     await setAllocations(db, admin, { userId: user, aiAllocationMicros: 1 * USD, enrichmentAllocation: 10 });
     await expect(enrich()).rejects.toMatchObject({ code: "user_allocation_exceeded", status: 429 });
-    await expect(ai()).rejects.toMatchObject({ code: "user_allocation_exceeded", status: 429 });
+    await expect(ai()).rejects.toMatchObject({
+      code: "user_allocation_exceeded",
+      status: 429,
+      message: expect.stringMatching(/^You have used your personal AI budget allocation\. It resets on \d{4}-\d\d-\d\d \(UTC\)\. Ask an admin/),
+    });
 
     await setAllocations(db, admin, { userId: user, aiAllocationMicros: 5 * USD, enrichmentAllocation: 50 });
     await expect(enrich()).resolves.toMatchObject({ allowed: true });
