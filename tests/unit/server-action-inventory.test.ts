@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The authorization matrix's completeness check. Every server action in the
+ * code base is named here with the test that calls it directly (as a forged
+ * request would) under each role and from another org. A new action without
+ * such a test fails this one.
+ */
+const PROVEN_BY: Record<string, { test: string; who: string }> = {
+  saveAllocations: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  sendInvitation: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  sendInvitationAgain: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  withdrawInvitation: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  moveSeat: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  issueApiKey: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  revokeApiKey: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  saveAlertWebhook: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  rotateAlertSecret: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  removeAlertWebhook: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  markAllRead: { test: "tests/integration/admin-permissions.test.ts", who: "any member, own notifications only" },
+  openBillingPortal: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
+  confirmPlanChange: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
+  buyCredits: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
+  joinOrg: { test: "tests/integration/join-org-action.test.ts", who: "the holder of a valid invitation token" },
+  signInAsDemoUser: { test: "tests/integration/abuse-limits.test.ts", who: "anyone; admits demo users only, abuse-limited" },
+  signInWithProvider: { test: "tests/unit/providers.test.ts", who: "anyone; the provider decides" },
+  signOutToSignIn: { test: "e2e/auth.spec.ts", who: "anyone" },
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === "generated" ? [] : sourceFiles(full);
+    return /\.tsx?$/.test(name) ? [full] : [];
+  });
+}
+
+function serverActions(): string[] {
+  return ["app", "lib", "components"].flatMap(sourceFiles).flatMap((file) => {
+    const text = readFileSync(file, "utf8");
+    if (!/^\s*["']use server["'];/.test(text)) return [];
+    return [...text.matchAll(/export async function (\w+)/g)].map((match) => match[1]);
+  });
+}
+
+describe("server actions", () => {
+  it("each one has a test that proves who may call it", () => {
+    const actions = serverActions();
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((name) => !(name in PROVEN_BY))).toEqual([]);
+    for (const name of actions) {
+      const { test } = PROVEN_BY[name];
+      expect(readFileSync(test, "utf8"), `${test} should exercise ${name}`).toMatch(new RegExp(`\\b${name}\\b|${name.replace(/([A-Z])/g, " $1").toLowerCase()}`));
+    }
+  });
+});
