@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { CREDIT_PURCHASE } from "@/lib/limits/stripe-prices";
 import { buyCredits } from "@/lib/stripe/billing-page-actions";
 import { ActionMessage } from "./action-message";
-import { SubmitButton } from "./submit-button";
+import { SubmitButton } from "@/components/ui/submit-button";
 
 const DOLLAR = 1_000_000;
 

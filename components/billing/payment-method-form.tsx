@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { openBillingPortal } from "@/lib/stripe/billing-page-actions";
 import { ActionMessage } from "./action-message";
-import { SubmitButton } from "./submit-button";
+import { SubmitButton } from "@/components/ui/submit-button";
 
 /** Update payment method: opens Stripe's Billing Portal, which comes back to this page. */
 export function PaymentMethodForm({ orgId, returnTo }: { orgId: string; returnTo: string }) {

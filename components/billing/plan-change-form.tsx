@@ -6,7 +6,7 @@ import type { PlanId } from "@/lib/limits/plans";
 import type { BillingInterval } from "@/lib/limits/stripe-prices";
 import { confirmPlanChange } from "@/lib/stripe/billing-page-actions";
 import { ActionMessage } from "./action-message";
-import { SubmitButton } from "./submit-button";
+import { SubmitButton } from "@/components/ui/submit-button";
 
 /**
  * Confirms a plan change: Checkout for an org without a subscription, else an

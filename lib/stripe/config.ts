@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { appUrl } from "@/lib/app-url";
 
 /**
  * Stripe settings from the environment, validated when first needed so that a
@@ -11,8 +12,6 @@ const apiEnv = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_... or rk_...)"),
   /** Where the Stripe API lives, e.g. http://127.0.0.1:12111 for a local stand-in; unset means api.stripe.com. */
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
-  /** The app's public origin, for Checkout and Billing Portal return links. */
-  APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
 });
 
 const webhookEnv = z.object({
@@ -30,7 +29,7 @@ export function stripeApiConfig(env: NodeJS.ProcessEnv = process.env): StripeApi
   return {
     secretKey: parsed.STRIPE_SECRET_KEY,
     apiBase: parsed.STRIPE_API_BASE ? new URL(parsed.STRIPE_API_BASE) : null,
-    appUrl: new URL(parsed.APP_URL),
+    appUrl: appUrl(env),
   };
 }
 
