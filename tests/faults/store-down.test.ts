@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { chromium } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
 import { consumeLoad, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
@@ -26,11 +27,19 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
       const cutAt = Date.now();
       await sleep(3_000);
 
-      // The Usage page shows an error state, not a crash.
+      // The Usage page shows a clear error state in a real browser, not a crash.
       const token = await encode({ token: { userId: org.members[0], sub: org.members[0] }, secret: "faults-secret", salt: "authjs.session-token" });
-      const page = await fetch(`${app.url}/settings/usage`, { headers: { cookie: `authjs.session-token=${token}` }, redirect: "manual" });
-      const html = await page.text();
-      expect(html).toMatch(/usage|try again|unavailable/i);
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+      try {
+        const context = await browser.newContext();
+        await context.addCookies([{ name: "authjs.session-token", value: token, url: app.url }]);
+        const page = await context.newPage();
+        await page.goto(`${app.url}/settings/usage`);
+        await page.getByRole("alert").filter({ hasText: /could not be loaded/ }).waitFor({ timeout: 30_000 });
+        expect(await page.getByRole("button", { name: "Try again" }).isVisible()).toBe(true);
+      } finally {
+        await browser.close();
+      }
 
       proxy.restore();
       const restoredAt = Date.now();
