@@ -114,24 +114,15 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   };
 
   const meters: Meter[] = METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
-    const definition = METRICS[metric];
-    const limit = limitFor(org.plan, metric, overrides);
-    const counter = counterOf(metric, definition.cumulative ? CUMULATIVE_PERIOD_START : period.start);
-    const used = num(counter?.used);
-    return {
-      metric,
-      label: definition.label,
-      group: definition.group,
-      capKind: definition.capKind,
-      unit: definition.unit,
-      cumulative: definition.cumulative,
-      used,
-      limit,
-      percent: percentUsed(used, limit),
-      resetsAt: definition.cumulative ? null : period.end.toISOString(),
-      history: definition.cumulative ? cumulativeHistory(metric) : periods.map((p) => num(counterOf(metric, p.start)?.used)),
+    const cumulative = METRICS[metric].cumulative;
+    const counter = counterOf(metric, cumulative ? CUMULATIVE_PERIOD_START : period.start);
+    return meterOf(metric, {
+      used: num(counter?.used),
+      limit: limitFor(org.plan, metric, overrides),
+      resetsAt: cumulative ? null : period.end.toISOString(),
+      history: cumulative ? cumulativeHistory(metric) : periods.map((p) => num(counterOf(metric, p.start)?.used)),
       blocked: num(counter?.blocked),
-    };
+    });
   });
 
   const pool = counterOf("ai_budget", period.start);
@@ -177,6 +168,15 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
     }),
     historyPeriods: periods.map((p) => p.start.toISOString()),
   };
+}
+
+/** A meter as the page shows it: the metric's definition with this cycle's figures. */
+export function meterOf(
+  metric: Exclude<MetricId, "ai_budget">,
+  figures: { used: number; limit: Limit; resetsAt: string | null; history: number[]; blocked: number },
+): Meter {
+  const { label, group, capKind, unit, cumulative } = METRICS[metric];
+  return { metric, label, group, capKind, unit, cumulative, ...figures, percent: percentUsed(figures.used, figures.limit) };
 }
 
 function startOfDay(at: Date) {

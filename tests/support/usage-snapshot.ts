@@ -2,7 +2,7 @@ import { AI_FEATURE_LABELS, AI_FEATURES } from "@/lib/limits/ai-models";
 import { percentUsed } from "@/lib/limits/decide";
 import { METRIC_IDS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type PlanId } from "@/lib/limits/plans";
-import type { MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
+import { meterOf, type MemberUsage, type UsageSnapshot } from "@/lib/metering/snapshot";
 
 const USD = 1_000_000;
 const PERIODS = ["2026-06-15", "2026-07-15", "2026-08-15", "2026-09-15", "2026-10-15", "2026-11-15"].map((d) => `${d}T00:00:00.000Z`);
@@ -71,23 +71,14 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
       blocked: options.blocked?.ai_budget ?? 0,
     },
     meters: METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
-      const definition = METRICS[metric];
-      const limit = limitFor(plan, metric);
       const used = options.used?.[metric] ?? 0;
-      return {
-        metric,
-        label: definition.label,
-        group: definition.group,
-        capKind: definition.capKind,
-        unit: definition.unit,
-        cumulative: definition.cumulative,
+      return meterOf(metric, {
         used,
-        limit,
-        percent: percentUsed(used, limit),
-        resetsAt: definition.cumulative ? null : "2026-12-15T00:00:00.000Z",
+        limit: limitFor(plan, metric),
+        resetsAt: METRICS[metric].cumulative ? null : "2026-12-15T00:00:00.000Z",
         history: options.history?.[metric] ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => Math.round(used * f)),
         blocked: options.blocked?.[metric] ?? 0,
-      };
+      });
     }),
     members: options.members ?? [],
     historyPeriods: PERIODS,
