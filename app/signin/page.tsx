@@ -3,6 +3,7 @@ import { DemoSignIn } from "@/components/auth/demo-sign-in";
 import { ProviderSignIn } from "@/components/auth/provider-sign-in";
 import { demoSignInEnabled, oauthSignInOptions } from "@/lib/auth/providers";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { BrandMark } from "@/components/ui/brand-mark";
 
 export const metadata: Metadata = { title: "Sign in · Ledgerline" };
 
@@ -20,12 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const demo = demoSignInEnabled();
   return (
     <main className="mx-auto max-w-2xl px-4 py-10 sm:py-16">
-      <div className="mb-6 flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
-        <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-blue-600 text-white">
-          L
-        </span>
-        Ledgerline
-      </div>
+      <BrandMark />
       <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
         <h1 className="text-xl font-semibold text-slate-900">Sign in</h1>
         {error && (

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { auth } from "@/auth";
 import type { Role } from "@/lib/auth/roles";
 import { buyCredits, confirmPlanChange, openBillingPortal } from "@/lib/stripe/billing-page-actions";
 import { NOT_CONNECTED_MESSAGE } from "@/lib/stripe/billing-outcome";
-import { startFakeStripe, type FakeStripe } from "../support/fake-stripe";
+import { startFakeStripe, useFakeStripe } from "../support/fake-stripe";
 import { submit } from "../support/server-action";
 import { createOrg } from "../support/store";
 import { newSubscriptionId } from "../support/stripe-objects";
@@ -19,23 +19,12 @@ import { linkToStripe } from "../support/stripe-webhook";
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
 const signedInAs = (userId: string | null) => vi.mocked(auth).mockResolvedValue((userId ? { user: { id: userId } } : null) as never);
 
-let fake: FakeStripe;
+const fake = useFakeStripe();
 
-beforeAll(async () => {
+beforeAll(() => {
   // next.config.ts turns on authInterrupts for the app; forbidden() checks this flag.
   process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
-  fake = await startFakeStripe();
-  process.env.STRIPE_API_BASE = fake.url;
-  process.env.APP_URL = "http://localhost:3000";
 });
-
-afterAll(async () => {
-  delete process.env.STRIPE_API_BASE;
-  delete process.env.APP_URL;
-  await fake.close();
-});
-
-beforeEach(() => void fake.requests.splice(0));
 
 const ROLES: Role[] = ["super_admin", "admin", "manager", "user"];
 

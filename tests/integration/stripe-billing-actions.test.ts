@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { createCreditCheckout, createPlanCheckout, createPortalSession } from "@/lib/stripe/billing-actions";
-import { startFakeStripe, type FakeStripe } from "../support/fake-stripe";
+import { useFakeStripe } from "../support/fake-stripe";
 import { createOrg } from "../support/store";
 import { checkoutSessionObject, newSubscriptionId, stripeEvent } from "../support/stripe-objects";
 import { deliver, linkToStripe } from "../support/stripe-webhook";
@@ -9,21 +9,7 @@ import { deliver, linkToStripe } from "../support/stripe-webhook";
 /** The billing pages' calls to Stripe, made against a loopback stand-in that records them. */
 
 const USD = 1_000_000;
-let fake: FakeStripe;
-
-beforeAll(async () => {
-  fake = await startFakeStripe();
-  process.env.STRIPE_API_BASE = fake.url;
-  process.env.APP_URL = "http://localhost:3000";
-});
-
-afterAll(async () => {
-  delete process.env.STRIPE_API_BASE;
-  delete process.env.APP_URL;
-  await fake.close();
-});
-
-beforeEach(() => void fake.requests.splice(0));
+const fake = useFakeStripe();
 
 const paths = () => fake.requests.map((r) => `${r.method} ${r.path}`);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { subscriptionObject, type SubscriptionOptions } from "./stripe-objects";
@@ -29,6 +30,36 @@ export interface FakeStripe {
   addSubscription(options: SubscriptionOptions): Subscription;
   subscription(id: string): Subscription | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * Runs a fake Stripe for the whole test file: the app is pointed at it
+ * (STRIPE_API_BASE, APP_URL) before the first test and back after the last,
+ * and each test starts with no recorded requests.
+ */
+export function useFakeStripe(): Omit<FakeStripe, "close"> {
+  let fake: FakeStripe;
+  beforeAll(async () => {
+    fake = await startFakeStripe();
+    process.env.STRIPE_API_BASE = fake.url;
+    process.env.APP_URL = "http://localhost:3000";
+  });
+  afterAll(async () => {
+    delete process.env.STRIPE_API_BASE;
+    delete process.env.APP_URL;
+    await fake.close();
+  });
+  beforeEach(() => void fake.requests.splice(0));
+  return {
+    get url() {
+      return fake.url;
+    },
+    get requests() {
+      return fake.requests;
+    },
+    addSubscription: (options) => fake.addSubscription(options),
+    subscription: (id) => fake.subscription(id),
+  };
 }
 
 const uid = () => randomUUID().replaceAll("-", "").slice(0, 24);

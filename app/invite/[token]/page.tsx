@@ -6,6 +6,7 @@ import { SEAT_LABELS } from "@/lib/admin/seats";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { formatShortDate } from "@/lib/format";
+import { BrandMark } from "@/components/ui/brand-mark";
 
 export const metadata: Metadata = { title: "Invitation · Ledgerline" };
 
@@ -17,12 +18,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const invitation = token.success ? await invitationForToken(db(), token.data) : null;
   return (
     <main className="mx-auto max-w-lg px-4 py-10 sm:py-16">
-      <div className="mb-6 flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
-        <span aria-hidden="true" className="grid h-8 w-8 place-items-center rounded-lg bg-blue-600 text-white">
-          L
-        </span>
-        Ledgerline
-      </div>
+      <BrandMark />
       <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200 sm:p-8">
         {invitation && token.success ? (
           <>
