@@ -3,7 +3,7 @@ import { e2eDatabaseUrl } from "./e2e/database";
 
 /**
  * End-to-end tests in Debian's Chromium against the production build
- * (`next build && next start`) on a freshly seeded database on the local
+ * (`npm run build`, then the production server) on a freshly seeded database on the local
  * Postgres server. Set here once and inherited by the workers, so every
  * process of the run agrees on the database.
  */
@@ -13,9 +13,9 @@ process.env.E2E_STRIPE_WEBHOOK_SECRET ??= "whsec_e2e_only_not_a_real_secret";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
-// E2E_SKIP_BUILD=1 reuses the last `next build` when only tests changed.
+// E2E_SKIP_BUILD=1 reuses the last build when only tests changed.
 // The build runs first, so a failed build leaves no database behind.
-const build = process.env.E2E_SKIP_BUILD ? "" : "npx next build && ";
+const build = process.env.E2E_SKIP_BUILD ? "" : "npm run build && ";
 
 export default defineConfig({
   testDir: "e2e",
@@ -51,7 +51,7 @@ export default defineConfig({
     { name: "stripe-webhooks", testMatch: /stripe-webhook\.spec\.ts$/ },
   ],
   webServer: {
-    command: `${build}npx tsx e2e/prepare-db.ts && npx next start --hostname 127.0.0.1 --port ${PORT}`,
+    command: `${build}npx tsx e2e/prepare-db.ts && node .next-e2e/server.mjs`,
     url: `${baseURL}/signin`,
     timeout: 300_000,
     reuseExistingServer: false,
@@ -59,6 +59,8 @@ export default defineConfig({
     env: {
       // Its own build folder: a developer's `next dev` or another build in .next is left alone.
       NEXT_DIST_DIR: ".next-e2e",
+      HOSTNAME: "127.0.0.1",
+      PORT: String(PORT),
       DATABASE_URL: process.env.E2E_DATABASE_URL,
       AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-not-for-production-use",
       AUTH_TRUST_HOST: "true",

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-/** A `next start` of the production build, with its memory watched. Used by the bench and the fault tests. */
+/** The production server of a build (`<build folder>/server.mjs`), with its memory watched. Used by the bench and the fault tests. */
 export interface RunningServer {
   url: string;
   /** Ends the server at once, as a crash would (SIGKILL: no graceful shutdown). */
@@ -46,7 +46,7 @@ function treeRss(pid: number): number {
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) return;
     } catch {
@@ -58,8 +58,9 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_00
 }
 
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
-    env: { ...process.env, ...env, NODE_ENV: "production", PORT: String(port) },
+  const distDir = env.NEXT_DIST_DIR ?? process.env.NEXT_DIST_DIR ?? ".next";
+  const child = spawn(process.execPath, [`${distDir}/server.mjs`], {
+    env: { ...process.env, ...env, NODE_ENV: "production", HOSTNAME: "127.0.0.1", PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -1,11 +1,17 @@
+import type { ApiReply } from "./endpoint";
 import { ApiError } from "./errors";
 
 /** Turns any error into the API's JSON shape; the store being down is a 503, never a 500. */
-export function errorResponse(error: unknown): Response {
+export function errorReply(error: unknown): ApiReply {
   const apiError = error instanceof ApiError ? error : unexpected(error);
   const headers: Record<string, string> = {};
   if (apiError.retryAfter !== undefined) headers["Retry-After"] = String(apiError.retryAfter);
-  return Response.json(apiError.toJSON(), { status: apiError.status, headers });
+  return { status: apiError.status, body: apiError.toJSON(), headers };
+}
+
+export function errorResponse(error: unknown): Response {
+  const { status, body, headers } = errorReply(error);
+  return Response.json(body, { status, headers });
 }
 
 /** Signs, anywhere in an error's chain, that Postgres could not be reached or gave up on a statement. */

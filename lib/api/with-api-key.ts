@@ -4,8 +4,9 @@ import { authenticateApiKey, bearerKey, hashApiKey, orgOfApiKey } from "@/lib/au
 import { apiKeyFailures, clientAddress } from "@/lib/auth/failure-limiter";
 import { store } from "@/lib/db";
 import type { SqlExecutor } from "@/lib/db/migrate";
+import type { ApiRequest, Endpoint } from "./endpoint";
 import { ApiError } from "./errors";
-import { errorResponse } from "./respond";
+import { errorReply } from "./respond";
 
 /** Bodies above this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,8 +37,8 @@ export function withApiKey<S extends z.ZodType>(
   schema: S | null,
   handler: (context: Context<z.infer<S>>) => Promise<unknown>,
   { keyCheckedByStore = false, maxBodyBytes = MAX_BODY_BYTES }: Options = {},
-) {
-  return async (request: Request): Promise<Response> => {
+): Endpoint {
+  return async (request: ApiRequest) => {
     const client = clientAddress(request.headers);
     try {
       const wait = apiKeyFailures.retryAfter(client);
@@ -48,19 +49,16 @@ export function withApiKey<S extends z.ZodType>(
       const apiKeyHash = hashApiKey(bearerKey(request.headers.get("authorization")));
       const { orgId } = keyCheckedByStore ? await orgOfApiKey(db, apiKeyHash) : await authenticateApiKey(db, apiKeyHash);
       const body = (schema ? schema.parse(await readJson(request, maxBodyBytes)) : undefined) as z.infer<S>;
-      return Response.json(await handler({ db, sql, orgId, apiKeyHash, body }));
+      return { status: 200, body: await handler({ db, sql, orgId, apiKeyHash, body }) };
     } catch (error) {
       if (error instanceof ApiError && error.code === "unauthorized") apiKeyFailures.recordFailure(client);
-      return errorResponse(asApiError(error));
+      return errorReply(asApiError(error));
     }
   };
 }
 
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const tooLarge = new ApiError("payload_too_large", `Request bodies are limited to ${maxBytes} bytes.`);
-  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge;
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge;
+async function readJson(request: ApiRequest, maxBytes: number): Promise<unknown> {
+  const text = await request.text(maxBytes);
   try {
     return JSON.parse(text);
   } catch {

@@ -32,7 +32,7 @@ export function createFailureLimiter({ maxFailures, windowMs, maxClients = 50_00
 }
 
 /** The client's address as Next's server reports it (the first X-Forwarded-For hop). */
-export function clientAddress(headers: Headers): string {
+export function clientAddress(headers: Pick<Headers, "get">): string {
   return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
 }
 

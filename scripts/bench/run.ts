@@ -29,8 +29,8 @@ const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "p
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 if (!args.includes("--no-build")) {
-  log("next build");
-  execSync("npx next build", { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_DIST_DIR } });
+  log("npm run build");
+  execSync("npm run build", { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_DIST_DIR } });
 }
 
 const database = await createBenchDatabase(baseUrl);

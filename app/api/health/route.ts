@@ -1,4 +1,4 @@
-/** Liveness: constant JSON, no store access. Also the benchmark's framework floor. */
-export function GET() {
-  return Response.json({ ok: true, service: "ledgerline" });
-}
+import { nextRoute } from "@/lib/api/endpoint";
+import { health } from "@/app/api/endpoints";
+
+export const GET = nextRoute(health);

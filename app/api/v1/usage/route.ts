@@ -1,4 +1,4 @@
-import { withApiKey } from "@/lib/api/with-api-key";
-import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { nextRoute } from "@/lib/api/endpoint";
+import { usageSnapshot } from "@/app/api/endpoints";
 
-export const GET = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
+export const GET = nextRoute(usageSnapshot);

@@ -1,5 +1,4 @@
-import { aiAuthorizeBody } from "@/lib/api/schemas";
-import { withApiKey } from "@/lib/api/with-api-key";
-import { authorizeAi } from "@/lib/metering/ai-holds";
+import { nextRoute } from "@/lib/api/endpoint";
+import { aiAuthorize } from "@/app/api/endpoints";
 
-export const POST = withApiKey(aiAuthorizeBody, ({ db, orgId, body }) => authorizeAi(db, { ...body, orgId }));
+export const POST = nextRoute(aiAuthorize);

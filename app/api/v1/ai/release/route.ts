@@ -1,5 +1,4 @@
-import { aiReleaseBody } from "@/lib/api/schemas";
-import { withApiKey } from "@/lib/api/with-api-key";
-import { releaseAi } from "@/lib/metering/ai-holds";
+import { nextRoute } from "@/lib/api/endpoint";
+import { aiRelease } from "@/app/api/endpoints";
 
-export const POST = withApiKey(aiReleaseBody, ({ db, orgId, body }) => releaseAi(db, orgId, body.authorizationId));
+export const POST = nextRoute(aiRelease);

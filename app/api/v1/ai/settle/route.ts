@@ -1,5 +1,4 @@
-import { aiSettleBody } from "@/lib/api/schemas";
-import { withApiKey } from "@/lib/api/with-api-key";
-import { settleAi } from "@/lib/metering/ai-holds";
+import { nextRoute } from "@/lib/api/endpoint";
+import { aiSettle } from "@/app/api/endpoints";
 
-export const POST = withApiKey(aiSettleBody, ({ db, orgId, body }) => settleAi(db, { ...body, orgId }));
+export const POST = nextRoute(aiSettle);

@@ -1,5 +1,4 @@
-import { usageCheckBody } from "@/lib/api/schemas";
-import { withApiKey } from "@/lib/api/with-api-key";
-import { checkUsage } from "@/lib/metering/consume";
+import { nextRoute } from "@/lib/api/endpoint";
+import { usageCheck } from "@/app/api/endpoints";
 
-export const POST = withApiKey(usageCheckBody, ({ db, orgId, body }) => checkUsage(db, { ...body, orgId }));
+export const POST = nextRoute(usageCheck);

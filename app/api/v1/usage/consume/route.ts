@@ -1,9 +1,4 @@
-import { usageConsumeBody } from "@/lib/api/schemas";
-import { withApiKey } from "@/lib/api/with-api-key";
-import { consumeUsage } from "@/lib/metering/consume";
+import { nextRoute } from "@/lib/api/endpoint";
+import { usageConsume } from "@/app/api/endpoints";
 
-export const POST = withApiKey(
-  usageConsumeBody,
-  ({ sql, orgId, apiKeyHash, body }) => consumeUsage(sql, { ...body, orgId }, { apiKeyHash }),
-  { keyCheckedByStore: true },
-);
+export const POST = nextRoute(usageConsume);

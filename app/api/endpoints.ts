@@ -1,0 +1,56 @@
+import type { Endpoint } from "@/lib/api/endpoint";
+import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "@/lib/api/schemas";
+import { withApiKey } from "@/lib/api/with-api-key";
+import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
+import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
+import { getUsageSnapshot } from "@/lib/metering/snapshot";
+
+/**
+ * The enforcement API, defined once. The route files under app/api adapt each
+ * endpoint to Next's router; in production the enforcement server
+ * (server.ts) answers the same endpoints before Next's router is involved,
+ * because they are called before and after every AI call and data operation
+ * of the CRM and Next's per-request cost would dominate theirs.
+ */
+
+/** Liveness: constant JSON, no store access. Also the benchmark's framework floor. */
+export const health: Endpoint = async () => ({ status: 200, body: { ok: true, service: "ledgerline" } });
+
+export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
+
+export const usageCheck = withApiKey(usageCheckBody, ({ db, orgId, body }) => checkUsage(db, { ...body, orgId }));
+
+export const usageConsume = withApiKey(
+  usageConsumeBody,
+  ({ sql, orgId, apiKeyHash, body }) => consumeUsage(sql, { ...body, orgId }, { apiKeyHash }),
+  { keyCheckedByStore: true },
+);
+
+/** Up to 1,000 events per request, each all or nothing with its own answer. */
+export const usageBatch = withApiKey(
+  usageBatchBody,
+  async ({ sql, orgId, apiKeyHash, body }) => {
+    const outcomes = await consumeBatch(sql, orgId, body.events, { apiKeyHash });
+    const results = outcomes.map((o) => (o.ok ? { status: 200, ...o.decision } : { status: o.error.status, ...o.error.toJSON() }));
+    return { admitted: outcomes.filter((o) => o.ok).length, denied: outcomes.filter((o) => !o.ok).length, results };
+  },
+  { keyCheckedByStore: true, maxBodyBytes: 1024 * 1024 },
+);
+
+export const aiAuthorize = withApiKey(aiAuthorizeBody, ({ db, orgId, body }) => authorizeAi(db, { ...body, orgId }));
+
+export const aiSettle = withApiKey(aiSettleBody, ({ db, orgId, body }) => settleAi(db, { ...body, orgId }));
+
+export const aiRelease = withApiKey(aiReleaseBody, ({ db, orgId, body }) => releaseAi(db, orgId, body.authorizationId));
+
+/** Method and path of every endpoint above, as the enforcement server routes them. */
+export const ENDPOINTS: Record<string, Endpoint> = {
+  "GET /api/health": health,
+  "GET /api/v1/usage": usageSnapshot,
+  "POST /api/v1/usage/check": usageCheck,
+  "POST /api/v1/usage/consume": usageConsume,
+  "POST /api/v1/usage/batch": usageBatch,
+  "POST /api/v1/ai/authorize": aiAuthorize,
+  "POST /api/v1/ai/settle": aiSettle,
+  "POST /api/v1/ai/release": aiRelease,
+};

@@ -1,0 +1,32 @@
+import { dirname, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { ENDPOINTS } from "@/app/api/endpoints";
+import { createAppServer } from "@/lib/http/app-server";
+
+/**
+ * The production server (`npm start`): Next.js for pages, sign-in and
+ * webhooks, and the enforcement API answered ahead of Next's router, from the
+ * same endpoint definitions its route files use. `npm run build` bundles this
+ * file into the build folder as server.mjs.
+ */
+// The bundle lives in its build folder (.next, or the bench's and tests' own): serve that build.
+process.env.NEXT_DIST_DIR ??= relative(process.cwd(), dirname(fileURLToPath(import.meta.url)));
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+
+const app = next({ dev: false, port, hostname });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createAppServer(ENDPOINTS, handle);
+server.listen(port, hostname, () => console.log(`> Ledgerline ready on http://${hostname}:${port}`));
+
+// Finish the requests in flight, then leave; a request still running after 10 s is cut.
+function shutDown() {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => process.exit(0), 10_000).unref();
+}
+process.once("SIGTERM", shutDown);
+process.once("SIGINT", shutDown);
