@@ -11,7 +11,8 @@ import path from "node:path";
 export interface SqlExecutor {
   /** Runs a script of several statements. */
   exec(sql: string): Promise<void>;
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `name` makes it a named prepared statement on a server connection: parsed and planned once per connection. */
+  query<T>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]>;
 }
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");

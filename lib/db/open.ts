@@ -36,7 +36,7 @@ export function openStore(location: StoreLocation, settings: Partial<StoreSettin
       singleConnection: false,
       sql: {
         exec: async (text) => void (await pool.query(text)),
-        query: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+        query: async (text, params, options) => (await pool.query({ text, values: params as unknown[], name: options?.name })).rows,
       },
       close: async () => {
         await prisma.$disconnect();

@@ -7,6 +7,7 @@ import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/mess
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
 import { createCoalescer } from "./coalescer";
+import { consumeRun } from "./consume-run";
 import { readCounter } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, loadMember, loadOrgContext, termsFor, type MetricTerms } from "./org-context";
@@ -102,7 +103,8 @@ function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
 /**
  * Checks and records a batch of one org's usage events in one round trip to
  * the store (ledgerline_consume), each event all or nothing, in order. Invalid
- * events get their error without touching the store.
+ * events get their error without touching the store. A run of events on one
+ * counter that fits within the cap takes the one-statement path (consumeRun).
  */
 export async function consumeBatch(
   sql: SqlExecutor,
@@ -116,6 +118,13 @@ export async function consumeBatch(
 
     const outcomes: (EventOutcome | undefined)[] = [];
     const sent: { index: number; event: UsageEvent; terms: MetricTerms; allocation: number | null; track: boolean; hash: string }[] = [];
+    // A batch has few metrics and one instant: work out each metric's period and cap once.
+    const byMetric = new Map<MetricId, MetricTerms>();
+    const metricTerms = (metric: MetricId) => {
+      let found = byMetric.get(metric);
+      if (!found) byMetric.set(metric, (found = termsFor(terms.context, metric, now)));
+      return found;
+    };
     for (const [index, event] of events.entries()) {
       const invalid = invalidQuantity(event.metric, event.quantity);
       if (invalid) {
@@ -131,7 +140,7 @@ export async function consumeBatch(
       sent.push({
         index,
         event,
-        terms: termsFor(terms.context, event.metric, now),
+        terms: metricTerms(event.metric),
         allocation: track ? allocationOf(member, event.metric) : null,
         track,
         hash: requestHash("consume", { orgId, metric: event.metric, quantity: event.quantity, userId: event.userId }),
@@ -139,12 +148,27 @@ export async function consumeBatch(
     }
     if (!sent.length) return outcomes as EventOutcome[];
 
+    const touchKey = shouldTouchKey(apiKeyHash, now);
+    if (!touchKey && isCounterRun(sent)) {
+      const [first] = sent;
+      const used = await consumeRun(sql, {
+        orgId, configVersion: terms.version, apiKeyHash: apiKeyHash ?? null, now,
+        metric: first.event.metric, periodStart: first.terms.periodStart, ceiling: first.terms.ceiling,
+        limit: first.terms.limit, resetsAt: first.terms.resetsAt?.toISOString() ?? null,
+        events: sent.map((s) => ({ idempotencyKey: s.event.idempotencyKey, hash: s.hash, quantity: s.event.quantity, userId: s.event.userId ?? null })),
+      });
+      if (used) {
+        sent.forEach((s, i) => (outcomes[s.index] = toOutcome("admitted", s.event, s.terms, null, used[i], null, now)));
+        return outcomes as EventOutcome[];
+      }
+    }
+
     let rows: { idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }[];
     try {
       rows = await sql.query(
         `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [
-          orgId, terms.version, apiKeyHash ?? null, shouldTouchKey(apiKeyHash, now), now,
+          orgId, terms.version, apiKeyHash ?? null, touchKey, now,
           sent.map((s) => s.event.metric),
           sent.map((s) => s.terms.periodStart),
           sent.map((s) => s.terms.ceiling),
@@ -157,6 +181,7 @@ export async function consumeBatch(
           sent.map((s) => s.terms.limit),
           sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
         ],
+        { name: "ledgerline_consume" },
       );
     } catch (error) {
       if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
@@ -180,6 +205,17 @@ export async function consumeBatch(
   }
 }
 
+/** Events the one-statement path can take: one org counter, no allocation, no release, no key twice. */
+function isCounterRun(sent: { event: UsageEvent; track: boolean }[]) {
+  const [first] = sent;
+  const keys = new Set<string>();
+  for (const { event, track } of sent) {
+    if (track || event.quantity < 0 || event.metric !== first.event.metric || keys.has(event.idempotencyKey)) return false;
+    keys.add(event.idempotencyKey);
+  }
+  return true;
+}
+
 function toOutcome(
   outcome: string,
   event: UsageEvent,
@@ -191,6 +227,7 @@ function toOutcome(
 ): EventOutcome {
   switch (outcome) {
     case "admitted":
+      return { ok: true, decision: decisionBody(event.metric, used, terms.limit, terms.resetsAt?.toISOString() ?? null, true) };
     case "replay": {
       const r = response as { metric: MetricId; used: number; limit: Limit; resetsAt: string | null };
       return { ok: true, decision: decisionBody(r.metric, Number(r.used), r.limit === null ? null : Number(r.limit), r.resetsAt, true) };
