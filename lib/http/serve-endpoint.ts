@@ -48,6 +48,8 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
     request.on("data", onData);
     request.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.once("error", reject);
-    request.once("close", () => reject(new Error("The client closed the connection before the body was read.")));
+    request.once("close", () => {
+      if (!request.complete) reject(new Error("The client closed the connection before the body was read."));
+    });
   });
 }

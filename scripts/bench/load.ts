@@ -63,12 +63,13 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
 }
 
 /**
- * A load whose every response is counted: a short run estimates the rate,
+ * A load whose every response is counted: after a warm-up, a short run estimates the rate,
  * then exactly rate x seconds requests are sent and all of them awaited (a
  * timed run would abandon the ones in flight at its end, which the server
  * still records).
  */
 export async function countedLoad<T>(load: HttpLoad, beforeMeasuring: () => Promise<T>) {
+  await httpLoad({ ...load, seconds: 2 }); // warm up: every org's terms and key cached, statements prepared
   const estimate = await httpLoad({ ...load, seconds: 2 });
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the abandoned requests land
   const before = await beforeMeasuring();

@@ -12,7 +12,8 @@
 --     when they are written. Only replays carry their stored answer back;
 --     admitted events return `used`.
 --   * Earlier answers are looked up key by key in the primary key; `key = ANY(...)`
---     let the planner scan every key the org ever used.
+--     let the planner scan every key the org ever used, and a plain join lets a
+--     plan cached while the table was small keep scanning it once it is large.
 
 -- Which band of the alert thresholds (80, 90, 100 %) a counter is in; 0 without a limit.
 CREATE FUNCTION ledgerline_band(used bigint, lim bigint) RETURNS int LANGUAGE sql IMMUTABLE AS $$
@@ -128,7 +129,11 @@ BEGIN
   SELECT coalesce(jsonb_object_agg(ik.key, jsonb_build_object('hash', ik.request_hash, 'response', ik.response)), '{}')
   INTO v_prior
   FROM (SELECT DISTINCT k FROM unnest(p_keys) AS k) wanted
-  JOIN idempotency_keys ik ON ik.org_id = p_org_id AND ik.key = wanted.k;
+  CROSS JOIN LATERAL (
+    SELECT ik.key, ik.request_hash, ik.response FROM idempotency_keys ik
+    WHERE ik.org_id = p_org_id AND ik.key = wanted.k
+    LIMIT 1  -- keeps this a primary-key probe per key whatever the table's statistics say
+  ) ik;
 
   IF n > 1 THEN
     SELECT array_agg(f ORDER BY x) INTO v_first
