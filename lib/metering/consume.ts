@@ -101,10 +101,11 @@ function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
 }
 
 /**
- * Checks and records a batch of one org's usage events in one round trip to
- * the store (ledgerline_consume), each event all or nothing, in order. Invalid
- * events get their error without touching the store. A run of events on one
- * counter that fits within the cap takes the one-statement path (consumeRun).
+ * Checks and records a batch of one org's usage events, each all or nothing,
+ * in order. Invalid events get their error without touching the store. A run
+ * of events on one counter that fits within the cap is one statement
+ * (consumeRun); anything else, or a run it hands back, is one call of
+ * ledgerline_consume.
  */
 export async function consumeBatch(
   sql: SqlExecutor,
