@@ -1,6 +1,6 @@
 /**
  * The e2e run's database: a fresh one per run on the local Postgres server,
- * named in the environment so the runner, its workers and `next start` agree.
+ * named in the environment so the runner, its workers and the server agree.
  */
 
 const LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"];

@@ -4,8 +4,8 @@
  * Postgres server (BENCH_DATABASE_URL or DATABASE_URL, default
  * postgresql://postgres@127.0.0.1:5432/postgres) and pgbench.
  *
- *   npm run bench                 build, then run every row (~3 minutes)
- *   npm run bench -- --no-build   reuse the existing .next build
+ *   npm run bench                 build, then run every row (about 6 minutes)
+ *   npm run bench -- --no-build   reuse the last bench build (.next-bench)
  *   npm run bench -- --seconds 5  shorter loads
  */
 import { execSync } from "node:child_process";
@@ -15,7 +15,7 @@ import { checkExactness, ledgerRows } from "./exactness";
 import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, benchUser } from "./fixtures";
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type LoadResult } from "./load";
 import { preparePgbenchRows, runPgbench } from "./pgbench";
-import { startServer } from "../next-server";
+import { startServer } from "../production-server";
 import { printReport, type Row } from "./report";
 
 const args = process.argv.slice(2);

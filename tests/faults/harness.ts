@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { startServer, type RunningServer } from "@/scripts/next-server";
+import { startServer, type RunningServer } from "@/scripts/production-server";
 import { createApiKey } from "../support/api";
 import { createOrg } from "../support/store";
 
