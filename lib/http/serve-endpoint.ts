@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { payloadTooLarge, type ApiRequest, type Endpoint } from "@/lib/api/endpoint";
+import { payloadTooLarge, type ApiReply, type ApiRequest, type Endpoint } from "@/lib/api/endpoint";
 import { errorReply } from "@/lib/api/respond";
 import { SECURITY_HEADERS } from "./security-headers";
 
@@ -9,13 +9,16 @@ export async function serveEndpoint(endpoint: Endpoint, request: IncomingMessage
     headers: { get: (name) => headerValue(request, name) },
     text: (maxBytes) => readBody(request, maxBytes),
   };
-  let reply;
+  let reply: ApiReply;
+  let payload: string;
   try {
     reply = await endpoint(apiRequest);
+    payload = JSON.stringify(reply.body);
   } catch (error) {
+    // Endpoints answer their own errors; this is for one that throws, or a body that cannot be JSON.
     reply = errorReply(error);
+    payload = JSON.stringify(reply.body);
   }
-  const payload = JSON.stringify(reply.body);
   response.writeHead(reply.status, {
     ...SECURITY_HEADERS,
     "Content-Type": "application/json",

@@ -99,4 +99,27 @@ describe("enforcement server", () => {
     const response = await fetch(`${base}/api/health`);
     expect(await response.json()).toEqual({ ok: true, service: "ledgerline" });
   });
+
+  it("answers 500 in the API's shape when an endpoint throws or its body cannot be JSON, and keeps serving", async () => {
+    const faulty = createAppServer(
+      {
+        "GET /throws": async () => {
+          throw new Error("a bug");
+        },
+        "GET /bigint": async () => ({ status: 200, body: { used: 1n } }),
+      },
+      () => {},
+    );
+    await new Promise<void>((resolve) => faulty.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(faulty.address() as AddressInfo).port}`;
+    try {
+      for (const path of ["/throws", "/bigint", "/throws"]) {
+        const response = await fetch(url + path);
+        expect(response.status).toBe(500);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe("internal_error");
+      }
+    } finally {
+      await new Promise<void>((resolve) => faulty.close(() => resolve()));
+    }
+  });
 });
