@@ -275,11 +275,11 @@ BEGIN
   FROM unnest(v_outcomes, v_results, v_responses, p_metrics, p_limits, p_resets_at) WITH ORDINALITY AS x(o, u, r, m, l, rs, i);
 END $$;
 
--- Raised by the app's one-statement path for a single event (lib/metering/consume-one.ts)
--- when its idempotency key was taken by a concurrent request after the
--- statement began: the statement is undone whole and the app takes the general
--- path, which sees the other request's committed answer.
+-- Raised by the app's one-statement path (lib/metering/consume-run.ts) when
+-- one of its idempotency keys is already taken (a replay, a reuse, or a
+-- concurrent request's): the statement is undone whole and the app takes the
+-- general path, which answers each event with what was committed.
 CREATE FUNCTION ledgerline_key_taken() RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'idempotency key taken concurrently' USING ERRCODE = 'LL001';
+  RAISE EXCEPTION 'idempotency key already taken' USING ERRCODE = 'LL001';
 END $$;
