@@ -37,11 +37,23 @@ export const usageBatch = withApiKey(
   { keyCheckedByStore: true, maxBodyBytes: 1024 * 1024 },
 );
 
-export const aiAuthorize = withApiKey(aiAuthorizeBody, ({ db, orgId, body }) => authorizeAi(db, { ...body, orgId }));
+export const aiAuthorize = withApiKey(
+  aiAuthorizeBody,
+  ({ sql, orgId, apiKeyHash, body }) => authorizeAi(sql, { ...body, orgId }, new Date(), apiKeyHash),
+  { keyCheckedByStore: true },
+);
 
-export const aiSettle = withApiKey(aiSettleBody, ({ db, orgId, body }) => settleAi(db, { ...body, orgId }));
+export const aiSettle = withApiKey(
+  aiSettleBody,
+  ({ sql, orgId, apiKeyHash, body }) => settleAi(sql, { ...body, orgId }, apiKeyHash),
+  { keyCheckedByStore: true },
+);
 
-export const aiRelease = withApiKey(aiReleaseBody, ({ db, orgId, body }) => releaseAi(db, orgId, body.authorizationId));
+export const aiRelease = withApiKey(
+  aiReleaseBody,
+  ({ sql, orgId, apiKeyHash, body }) => releaseAi(sql, orgId, body.authorizationId, apiKeyHash),
+  { keyCheckedByStore: true },
+);
 
 /** Method and path of every endpoint above, as the enforcement server routes them. */
 export const ENDPOINTS: Record<string, Endpoint> = {

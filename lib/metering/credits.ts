@@ -20,26 +20,3 @@ export async function postCredit(tx: Tx, orgId: string, kind: CreditKind, amount
     ON CONFLICT (org_id) DO UPDATE SET balance_micros = a.balance_micros + EXCLUDED.balance_micros`;
   return true;
 }
-
-/** Reserves credits for a hold if enough are free; false when they are not. */
-export async function holdCredits(tx: Tx, orgId: string, micros: number) {
-  if (micros === 0) return true;
-  const rows = await tx.$queryRaw<unknown[]>`
-    UPDATE credit_accounts SET held_micros = held_micros + ${micros}::bigint
-    WHERE org_id = ${orgId} AND balance_micros - held_micros >= ${micros}::bigint
-    RETURNING 1`;
-  return rows.length > 0;
-}
-
-export async function releaseCredits(tx: Tx, orgId: string, micros: number) {
-  if (micros === 0) return;
-  await tx.$executeRaw`
-    UPDATE credit_accounts SET held_micros = GREATEST(held_micros - ${micros}::bigint, 0) WHERE org_id = ${orgId}`;
-}
-
-/** Free credits (balance less holds), locking the account row for the rest of the transaction. */
-export async function lockFreeCredits(tx: Tx, orgId: string) {
-  const rows = await tx.$queryRaw<{ free: bigint }[]>`
-    SELECT balance_micros - held_micros AS free FROM credit_accounts WHERE org_id = ${orgId} FOR UPDATE`;
-  return rows.length ? Number(rows[0].free) : 0;
-}

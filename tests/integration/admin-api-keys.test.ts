@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { POST as authorize } from "@/app/api/v1/ai/authorize/route";
+import { POST as release } from "@/app/api/v1/ai/release/route";
+import { POST as settle } from "@/app/api/v1/ai/settle/route";
 import { GET as usage } from "@/app/api/v1/usage/route";
 import { POST as consume } from "@/app/api/v1/usage/consume/route";
 import { listApiKeys } from "@/lib/admin/api-keys-view";
@@ -29,12 +32,19 @@ describe("org API keys", () => {
     const { orgId, db, members } = await createOrg({ members: [{ role: "admin" }] });
     const admin = { userId: members[0], orgId, role: "admin" as const };
     const { id, key } = await createOrgApiKey(db, admin, { name: "to revoke" });
-    // Warm every cache the consume path keeps (key -> org, org terms).
+    // Warm every cache the enforcement paths keep (key -> org, org terms, members).
     expect((await call(consume, key, { metric: "api_calls", quantity: 1, idempotencyKey: `k-${n++}` })).status).toBe(200);
+    const ai = { userId: members[0], feature: "chat", model: "gpt-4.1", inputTokens: 100, maxOutputTokens: 100 };
+    const { authorizationId } = (await call(authorize, key, ai)).json;
+    expect(authorizationId).toBeTruthy();
 
     await revokeOrgApiKey(db, admin, id);
     expect((await call(consume, key, { metric: "api_calls", quantity: 1, idempotencyKey: `k-${n++}` })).status).toBe(401);
     expect((await call(usage, key, undefined, { method: "GET" })).status).toBe(401);
+    expect((await call(authorize, key, ai)).status).toBe(401);
+    expect((await call(settle, key, { authorizationId, inputTokens: 100, outputTokens: 10 })).status).toBe(401);
+    expect((await call(release, key, { authorizationId })).status).toBe(401);
+    expect((await db.aiAuthorization.findUniqueOrThrow({ where: { id: authorizationId } })).status).toBe("held");
     await expect(revokeOrgApiKey(db, admin, id)).rejects.toMatchObject({ code: "not_found" });
     expect((await db.auditEntry.findMany({ where: { orgId }, orderBy: { id: "asc" } })).map((e) => e.action)).toEqual(["api_key_created", "api_key_revoked"]);
   });

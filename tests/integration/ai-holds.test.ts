@@ -33,7 +33,7 @@ describe("AI authorize / settle / release", () => {
   it("prices the worst case and holds it", async () => {
     expect(priceMicros("claude-opus-4-1", 10_000, 100_000)).toBe(BIG_HOLD);
     const { orgId, db, sql, members } = await createOrg({ members: [{}] });
-    const auth = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
+    const auth = await authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW);
     expect(auth).toMatchObject({ holdMicros: BIG_HOLD, expiresAt: new Date(NOW.getTime() + HOLD_TTL_MS).toISOString() });
     expect(auth.authorizationId).toMatch(/^auth_[0-9a-f]{32}$/);
     expect(await pool(orgId)).toMatchObject({ used: 0, held: BIG_HOLD });
@@ -41,11 +41,11 @@ describe("AI authorize / settle / release", () => {
 
   it("settles the actual cost by feature and tier, adds tokens, releases the hold; settling twice is a no-op", async () => {
     const { orgId, db, sql, members } = await createOrg({ members: [{}] });
-    const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
-    const settled = await settleAi(db, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 });
+    const { authorizationId } = await authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW);
+    const settled = await settleAi(sql, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 });
     expect(settled).toMatchObject({ status: "settled", costMicros: 300_000, creditMicros: 0, feature: "agent", tier: "advanced_reasoning" });
-    expect(await settleAi(db, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 })).toEqual(settled);
-    expect((await rejection(settleAi(db, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).code).toBe("idempotency_conflict");
+    expect(await settleAi(sql, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 })).toEqual(settled);
+    expect((await rejection(settleAi(sql, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).code).toBe("idempotency_conflict");
     expect(await pool(orgId)).toMatchObject({ used: 300_000, held: 0 });
     const snapshot = await getUsageSnapshot(db, orgId, NOW);
     expect(snapshot.ai.byFeature.find((f) => f.feature === "agent")).toMatchObject({ spentMicros: 300_000, tier: "Advanced Reasoning" });
@@ -56,30 +56,30 @@ describe("AI authorize / settle / release", () => {
 
   it("release frees the hold; releasing again answers the same", async () => {
     const { orgId, db, sql, members } = await createOrg({ members: [{}] });
-    const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW);
-    expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
-    expect(await releaseAi(db, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
+    const { authorizationId } = await authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW);
+    expect(await releaseAi(sql, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
+    expect(await releaseAi(sql, orgId, authorizationId)).toEqual({ authorizationId, status: "released" });
     expect(await pool(orgId)).toMatchObject({ held: 0, used: 0 });
-    expect((await rejection(settleAi(db, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).status).toBe(409);
+    expect((await rejection(settleAi(sql, { orgId, authorizationId, inputTokens: 1, outputTokens: 1 }))).status).toBe(409);
   });
 
   it("expired holds free themselves on the org's next AI call", async () => {
     const { orgId, db, sql, members } = await createOrg({ plan: "free", members: [{}] }); // $5 pool
-    await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, NOW); // $4.50
+    await authorizeAi(sql, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, NOW); // $4.50
     const later = new Date(NOW.getTime() + HOLD_TTL_MS + 1);
-    await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, later);
+    await authorizeAi(sql, { orgId, userId: members[0], feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 }, later);
     expect(await pool(orgId)).toMatchObject({ held: 4_500_000 });
   });
 
   it("draws on prepaid credits when the pool is spent, then denies with ai_budget_exhausted", async () => {
     const { orgId, db, sql, members } = await createOrg({ plan: "free", creditMicros: 3 * USD, members: [{}] }); // $5 pool + $3 credits
     const call = { orgId, userId: members[0], feature: "email", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 80_000 } as const; // $6
-    const { authorizationId } = await authorizeAi(db, call, NOW);
+    const { authorizationId } = await authorizeAi(sql, call, NOW);
     expect(await pool(orgId)).toMatchObject({ held: 5 * USD, credits: { held: 1 * USD } });
-    const settled = await settleAi(db, { orgId, authorizationId, inputTokens: 0, outputTokens: 80_000 });
+    const settled = await settleAi(sql, { orgId, authorizationId, inputTokens: 0, outputTokens: 80_000 });
     expect(settled.creditMicros).toBe(1 * USD);
     expect(await pool(orgId)).toMatchObject({ used: 5 * USD, held: 0, credits: { balance: 2 * USD, held: 0, ledger: 2 * USD } });
-    const error = await rejection(authorizeAi(db, { ...call, maxOutputTokens: 40_000 }, NOW)); // $3 > $2 left
+    const error = await rejection(authorizeAi(sql, { ...call, maxOutputTokens: 40_000 }, NOW)); // $3 > $2 left
     expect(error.status).toBe(429);
     expect(error.code).toBe("ai_budget_exhausted");
     expect(error.retryAfter).toBeGreaterThan(0);
@@ -89,16 +89,16 @@ describe("AI authorize / settle / release", () => {
   it("enforces a member's allocation with 429 user_allocation_exceeded and records nothing", async () => {
     const { orgId, db, sql, members } = await createOrg({ members: [{ aiAllocationMicros: 5 * USD }, {}] });
     const call = { feature: "summary", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 60_000 } as const; // $4.50
-    await authorizeAi(db, { orgId, userId: members[0], ...call }, NOW);
-    const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...call }, NOW));
+    await authorizeAi(sql, { orgId, userId: members[0], ...call }, NOW);
+    const error = await rejection(authorizeAi(sql, { orgId, userId: members[0], ...call }, NOW));
     expect(error.toJSON().error).toMatchObject({ code: "user_allocation_exceeded", limitMicros: 5 * USD });
     expect(await pool(orgId)).toMatchObject({ held: 4_500_000 }); // the denied hold left nothing behind
-    await authorizeAi(db, { orgId, userId: members[1], ...call }, NOW); // the other member shares the pool
+    await authorizeAi(sql, { orgId, userId: members[1], ...call }, NOW); // the other member shares the pool
   });
 
   it("answers 402 ai_access_paused while paused, and other metering keeps working", async () => {
     const { orgId, db, sql, members } = await createOrg({ aiPaused: true, members: [{}] });
-    const error = await rejection(authorizeAi(db, { orgId, userId: members[0], ...BIG }, NOW));
+    const error = await rejection(authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW));
     expect(error.status).toBe(402);
     expect(error.code).toBe("ai_access_paused");
     await consumeUsage(sql, { orgId, metric: "emails_sent", quantity: 10, idempotencyKey: "paused-email" }, { now: NOW });
@@ -110,7 +110,7 @@ describe.skipIf(!onServer)("AI holds under concurrency (real Postgres)", () => {
     const { orgId, db, sql, members } = await createOrg({ plan: "free", creditMicros: 2 * USD, members: [{}, { aiAllocationMicros: 3 * USD }] });
     const call = { feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 10_000 } as const; // $0.75
     const results = await Promise.allSettled(
-      Array.from({ length: 60 }, (_, i) => authorizeAi(db, { orgId, userId: members[i % 2], ...call }, NOW)),
+      Array.from({ length: 60 }, (_, i) => authorizeAi(sql, { orgId, userId: members[i % 2], ...call }, NOW)),
     );
     const admitted = results.filter((r) => r.status === "fulfilled").length;
     // $7 total ($5 pool + $2 credits): 9 holds of $0.75; the limited member gets at most 4 ($3).
@@ -123,5 +123,16 @@ describe.skipIf(!onServer)("AI holds under concurrency (real Postgres)", () => {
     const [limited] = await store.sql.query<{ held: string }>(
       `SELECT held::text FROM usage_counters WHERE org_id = $1 AND user_id = $2 AND metric = 'ai_budget'`, [orgId, members[1]]);
     expect(Number(limited.held)).toBeLessThanOrEqual(3 * USD);
+  });
+
+  it("charges a hold once when its settle races itself", async () => {
+    const { orgId, sql, members } = await createOrg({ members: [{}] });
+    const { authorizationId } = await authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW);
+    const settlements = await Promise.all(
+      Array.from({ length: 10 }, () => settleAi(sql, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 })),
+    );
+    expect(new Set(settlements.map((s) => JSON.stringify(s))).size).toBe(1);
+    expect(await pool(orgId)).toMatchObject({ used: settlements[0].costMicros, held: 0 });
+    expect(await ledgerMismatches(orgId)).toEqual([]);
   });
 });

@@ -46,8 +46,8 @@ describe("usage alerts", () => {
   it("alerts on members' allocations and on the AI pool", async () => {
     const { orgId, db, sql, members } = await createOrg({ plan: "free", members: [{ enrichmentAllocation: 10, aiAllocationMicros: 1_000_000 }] });
     await consumeUsage(sql, { orgId, metric: "enrichments", quantity: 9, userId: members[0], idempotencyKey: key() }, { now: NOW });
-    const { authorizationId } = await authorizeAi(db, { orgId, userId: members[0], feature: "chat", model: "gpt-4.1", inputTokens: 0, maxOutputTokens: 120_000 }, NOW);
-    await settleAi(db, { orgId, authorizationId, inputTokens: 0, outputTokens: 120_000 }); // $0.96 of $1 allocation, of $5 pool
+    const { authorizationId } = await authorizeAi(sql, { orgId, userId: members[0], feature: "chat", model: "gpt-4.1", inputTokens: 0, maxOutputTokens: 120_000 }, NOW);
+    await settleAi(sql, { orgId, authorizationId, inputTokens: 0, outputTokens: 120_000 }); // $0.96 of $1 allocation, of $5 pool
     const raised = (await alerts(orgId)).map((a) => `${a.user_id ? "member" : "org"}:${a.metric}:${a.threshold}`);
     expect(raised).toEqual([
       "member:enrichments:80", "member:enrichments:90",

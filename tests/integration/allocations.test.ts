@@ -52,7 +52,7 @@ describe("per-user allocations", () => {
   it("takes effect on the very next call: lowered is 429 at once, raised passes at once", async () => {
     const { db, sql, orgId, admin, user } = await team();
     const enrich = () => consumeUsage(sql, { orgId, metric: "enrichments", quantity: 10, userId: user, idempotencyKey: key() });
-    const ai = () => authorizeAi(db, { orgId, userId: user, feature: "chat", model: "gpt-4.1", inputTokens: 500_000, maxOutputTokens: 0 }); // $1.00
+    const ai = () => authorizeAi(sql, { orgId, userId: user, feature: "chat", model: "gpt-4.1", inputTokens: 500_000, maxOutputTokens: 0 }); // $1.00
     await enrich(); // shares the pool; the org's terms are now cached in this process
     await ai();
 

@@ -17,8 +17,8 @@ describe("blocked counts on the usage snapshot", () => {
     const { orgId, db, sql, members } = await createOrg({ plan: "free", members: [{ aiAllocationMicros: 1 * USD, enrichmentAllocation: 5 }, {}] });
     const [capped, sharing] = members;
 
-    await expect(authorizeAi(db, ask(orgId, capped, 250_000), NOW)).rejects.toMatchObject({ code: "user_allocation_exceeded" }); // $2 > $1
-    await expect(authorizeAi(db, ask(orgId, sharing, 1_000_000), NOW)).rejects.toMatchObject({ code: "ai_budget_exhausted" }); // $8 > $5
+    await expect(authorizeAi(sql, ask(orgId, capped, 250_000), NOW)).rejects.toMatchObject({ code: "user_allocation_exceeded" }); // $2 > $1
+    await expect(authorizeAi(sql, ask(orgId, sharing, 1_000_000), NOW)).rejects.toMatchObject({ code: "ai_budget_exhausted" }); // $8 > $5
     await consumeUsage(sql, { orgId, metric: "enrichments", quantity: 5, userId: capped, idempotencyKey: key() }, { now: NOW });
     await expect(consumeUsage(sql, { orgId, metric: "enrichments", quantity: 1, userId: capped, idempotencyKey: key() }, { now: NOW })).rejects.toMatchObject({
       code: "user_allocation_exceeded",

@@ -42,7 +42,7 @@ describe("demo data", () => {
 
     const northwind = await getUsageSnapshot(db, "org_northwind", NOW);
     expect(northwind.org).toMatchObject({ plan: "business", aiPaused: true });
-    const paused = await authorizeAi(db, { orgId: "org_northwind", userId: "user_nina", feature: "chat", model: "gpt-4.1", inputTokens: 1, maxOutputTokens: 1 }, NOW)
+    const paused = await authorizeAi(sql, { orgId: "org_northwind", userId: "user_nina", feature: "chat", model: "gpt-4.1", inputTokens: 1, maxOutputTokens: 1 }, NOW)
       .catch((e: ApiError) => e);
     expect((paused as ApiError).status).toBe(402);
     expect((await getUsageSnapshot(db, "org_freebie", NOW)).org.plan).toBe("free");

@@ -65,7 +65,7 @@ describe("seat caps gate invitations, and only invitations", () => {
     await expect(consumeUsage(sql, { orgId, metric: "enrichments", quantity: 1, userId: members[2], idempotencyKey: email() }, { now: NOW })).resolves.toMatchObject({
       allowed: true,
     });
-    await expect(authorizeAi(db, { orgId, userId: members[1], feature: "chat", model: "gpt-4.1", inputTokens: 1_000, maxOutputTokens: 100 }, NOW)).resolves.toHaveProperty("authorizationId");
+    await expect(authorizeAi(sql, { orgId, userId: members[1], feature: "chat", model: "gpt-4.1", inputTokens: 1_000, maxOutputTokens: 100 }, NOW)).resolves.toHaveProperty("authorizationId");
   });
 
   it("moves a member to another seat type only into a free seat", async () => {
