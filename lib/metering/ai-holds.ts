@@ -54,11 +54,11 @@ async function withTerms<T>(sql: SqlExecutor, orgId: string, attempt: (terms: Or
   }
 }
 
-function refusal(outcome: string): ApiError | "stale" {
+/** What the store answered when it refused before any AI work: the key, or the org. */
+function refusedBy(outcome: string): Error {
   if (outcome === "unauthorized") return new ApiError("unauthorized", "This API key is not valid or was revoked.");
   if (outcome === "not_found") return new ApiError("not_found", "Organization not found.");
-  if (outcome === "stale") return "stale";
-  throw new Error(`Unknown outcome ${outcome}`);
+  return new Error(`Unknown outcome ${outcome}`);
 }
 
 /**
@@ -102,11 +102,10 @@ export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest,
           limitMicros: allocation,
           resetsAt,
         }, retryAfter);
-      default: {
-        const refused = refusal(row.outcome);
-        if (refused === "stale") return refused;
-        throw refused;
-      }
+      case "stale":
+        return "stale";
+      default:
+        throw refusedBy(row.outcome);
     }
   });
 }
@@ -144,8 +143,8 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
   return withTerms(sql, request.orgId, async (terms) => {
     const costMicros = hold ? priceMicros(hold.model, request.inputTokens, request.outputTokens) : 0;
     const limit = hold ? termsFor(terms.context, "ai_budget", new Date(hold.period_start)).limit : null;
-    const [row] = await sql.query<{ outcome: string; credit_micros: string | null; response: AiSettlement | null }>(
-      `SELECT outcome, credit_micros, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    const [row] = await sql.query<{ outcome: string; response: AiSettlement | null }>(
+      `SELECT outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [request.orgId, terms.version, apiKeyHash ?? null, new Date(), request.authorizationId, request.inputTokens, request.outputTokens, costMicros, limit],
       { name: "ledgerline_ai_settle" },
     );
@@ -167,11 +166,10 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
       case "not_found":
         if (hold) throw new ApiError("not_found", "Organization not found.");
         throw new ApiError("not_found", `Authorization "${request.authorizationId}" not found.`);
-      default: {
-        const refused = refusal(row.outcome);
-        if (refused === "stale") return refused;
-        throw refused;
-      }
+      case "stale":
+        return "stale";
+      default:
+        throw refusedBy(row.outcome);
     }
   });
 }
@@ -186,6 +184,5 @@ export async function releaseAi(sql: SqlExecutor, orgId: string, authorizationId
   if (outcome === "settled") throw new ApiError("idempotency_conflict", "This authorization was already settled.", { authorizationId });
   if (outcome === "released" || outcome === "expired") return { authorizationId, status: outcome };
   if (outcome === "not_found") throw new ApiError("not_found", `Authorization "${authorizationId}" not found.`);
-  const refused = refusal(outcome);
-  throw refused === "stale" ? new Error("Release does not depend on the org's terms.") : refused;
+  throw refusedBy(outcome);
 }

@@ -121,12 +121,12 @@ CREATE FUNCTION ledgerline_record_crossings(
   FROM ledgerline_crossings(p_before, p_after, p_limit) x
 $$;
 
--- Outcomes: settled (now; with the part drawn from credits), replay (settled
--- earlier; with its stored answer), released, or not_found, unauthorized, stale.
+-- Outcomes: settled (now) or replay (earlier), each with the settlement;
+-- released; or not_found, unauthorized, stale.
 CREATE FUNCTION ledgerline_ai_settle(
   p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamptz,
   p_authorization_id text, p_input_tokens bigint, p_output_tokens bigint, p_cost bigint, p_limit bigint
-) RETURNS TABLE (outcome text, credit_micros bigint, response jsonb) LANGUAGE plpgsql AS $$
+) RETURNS TABLE (outcome text, response jsonb) LANGUAGE plpgsql AS $$
 DECLARE
   v_refusal text := ledgerline_ai_refusal(p_org_id, p_config_version, p_key_hash);
   h ai_authorizations;
@@ -140,18 +140,18 @@ DECLARE
   v_response jsonb;
 BEGIN
   IF v_refusal IS NOT NULL THEN
-    RETURN QUERY SELECT v_refusal, NULL::bigint, NULL::jsonb;
+    RETURN QUERY SELECT v_refusal, NULL::jsonb;
     RETURN;
   END IF;
   SELECT * INTO h FROM ai_authorizations a WHERE a.id = p_authorization_id AND a.org_id = p_org_id FOR UPDATE;
   IF h.id IS NULL THEN
-    RETURN QUERY SELECT 'not_found'::text, NULL::bigint, NULL::jsonb;
+    RETURN QUERY SELECT 'not_found'::text, NULL::jsonb;
     RETURN;
   ELSIF h.status = 'settled' THEN
-    RETURN QUERY SELECT 'replay'::text, NULL::bigint, h.settled_response;
+    RETURN QUERY SELECT 'replay'::text, h.settled_response;
     RETURN;
   ELSIF h.status = 'released' THEN
-    RETURN QUERY SELECT 'released'::text, NULL::bigint, NULL::jsonb;
+    RETURN QUERY SELECT 'released'::text, NULL::jsonb;
     RETURN;
   ELSIF h.status = 'held' THEN
     -- An expired hold has already given its reservations back.
@@ -199,7 +199,7 @@ BEGIN
     'authorizationId', h.id, 'status', 'settled', 'feature', h.feature, 'tier', h.tier,
     'inputTokens', p_input_tokens, 'outputTokens', p_output_tokens, 'costMicros', p_cost, 'creditMicros', v_credit);
   UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.id = h.id;
-  RETURN QUERY SELECT 'settled'::text, v_credit, v_response;
+  RETURN QUERY SELECT 'settled'::text, v_response;
 END $$;
 
 -- Outcomes: released, expired, settled, or not_found, unauthorized.
