@@ -9,7 +9,7 @@
 -- alerts, and releases the hold. Expired holds free themselves on the org's
 -- next authorize. Lock order everywhere: hold, pool counter, credit account,
 -- member counter. A refused authorize counts one blocked request on the
--- counter that refused it and changes nothing else.
+-- counter that refused it and holds nothing (expired holds it freed stay freed).
 
 -- Gives a hold's reservations back to the pool, the credits and the member.
 CREATE FUNCTION ledgerline_ai_unhold(p_org_id text, p_user_id text, p_period_start timestamptz, p_hold bigint, p_pool_hold bigint)
