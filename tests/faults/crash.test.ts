@@ -1,11 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
 import { consumeLoad, faultOrg, postJson, restartApp, sleep, startApp, waitFor } from "./harness";
 
 /**
- * kill -9 in the middle of consume and AI traffic, then a restart: every 200
- * is in the ledger, client retries with the same keys count nothing twice,
- * counters equal the ledger and holds left open by the crash free themselves.
+ * kill -9 in the middle of consume, batch and AI traffic, then a restart:
+ * every 200 is in the ledger, client retries with the same keys count nothing
+ * twice, counters equal the ledger and holds left open by the crash free
+ * themselves.
  */
 describe.skipIf(!onServer)("crash: kill -9 under load (needs DATABASE_URL)", () => {
   const HOLD_TTL = { AI_HOLD_TTL_SECONDS: "2" };
@@ -33,11 +35,26 @@ describe.skipIf(!onServer)("crash: kill -9 under load (needs DATABASE_URL)", () 
         }
       }
     }));
+    // Batches of 200 emails each, every event with its own key.
+    const batches: { keys: string[]; status: number | "network_error"; body?: Record<string, any> }[] = [];
+    const batchOf = (keys: string[]) => ({ events: keys.map((idempotencyKey) => ({ metric: "emails_sent", quantity: 1, idempotencyKey })) });
+    const batchLoad = Promise.all(Array.from({ length: 2 }, async () => {
+      while (!crashed) {
+        const keys = Array.from({ length: 200 }, () => randomUUID());
+        try {
+          const res = await postJson(`${app.url}/api/v1/usage/batch`, org.key, batchOf(keys));
+          batches.push({ keys, status: res.status, body: res.body });
+        } catch {
+          batches.push({ keys, status: "network_error" });
+          await sleep(20);
+        }
+      }
+    }));
     const consumes = consumeLoad(() => app.url, org.key, 16, () => crashed);
     await waitFor(consumes.sent, 200, (s) => s.status === 200);
     await app.kill();
     crashed = true;
-    const [sent] = await Promise.all([consumes.done, aiLoad]);
+    const [sent] = await Promise.all([consumes.done, aiLoad, batchLoad]);
 
     const admitted = sent.filter((s) => s.status === 200);
     const lost = sent.filter((s) => s.status === "network_error");
@@ -60,6 +77,21 @@ describe.skipIf(!onServer)("crash: kill -9 under load (needs DATABASE_URL)", () 
       expect(await ledgerMismatches(org.orgId)).toEqual([]);
       console.log(`[faults] crash: ${sent.length} consumes under load, ${admitted.length} answered 200 before kill -9, ` +
         `${lost.length} cut off by it; after retries with the same keys: ${ledger.rows} ledger rows for ${sent.length} keys, lost 0, counted twice 0`);
+
+      // Batches: each retried whole with the same keys; answered ones replay event for event, cut ones land once.
+      expect(batches.some((b) => b.status === 200)).toBe(true);
+      for (const b of batches) {
+        const retry = await postJson(`${app.url}/api/v1/usage/batch`, org.key, batchOf(b.keys));
+        expect(retry.status).toBe(200);
+        expect(retry.body.admitted).toBe(b.keys.length);
+        if (b.status === 200) expect(retry.body.results).toEqual(b.body!.results);
+      }
+      const [emails] = await store.sql.query<{ rows: number; keys: number }>(
+        `SELECT count(*)::int AS rows, count(DISTINCT idempotency_key)::int AS keys FROM usage_ledger WHERE org_id = $1 AND metric = 'emails_sent'`, [org.orgId]);
+      expect(emails).toEqual({ rows: batches.length * 200, keys: batches.length * 200 });
+      expect(await ledgerMismatches(org.orgId)).toEqual([]);
+      console.log(`[faults] crash: ${batches.length} batches of 200 under load, ${batches.filter((b) => b.status === 200).length} answered before kill -9; ` +
+        `after retries: ${emails.rows} ledger rows for ${batches.length * 200} keys`);
 
       // Holds the crash left open expire, and free themselves on the next AI call.
       await sleep(2_500);

@@ -23,7 +23,11 @@ export async function restartApp(port: number, databaseUrl: string, env: Record<
 }
 
 export async function faultOrg() {
-  const org = await createOrg({ plan: "ultra", overrides: { api_calls: 10_000_000, ai_budget: 1_000_000_000_000 }, members: [{}] });
+  const org = await createOrg({
+    plan: "ultra",
+    overrides: { api_calls: 10_000_000, emails_sent: 10_000_000, ai_budget: 1_000_000_000_000 },
+    members: [{}],
+  });
   return { ...org, key: await createApiKey(org.orgId) };
 }
 
