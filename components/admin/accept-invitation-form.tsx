@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { joinOrg } from "@/app/invite/[token]/actions";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
+import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 export function AcceptInvitationForm({ token, suggestedName }: { token: string; suggestedName: string }) {
   const [state, formAction] = useActionState(joinOrg, null);
@@ -21,18 +22,7 @@ export function AcceptInvitationForm({ token, suggestedName }: { token: string; 
   return (
     <form action={formAction} className="mt-5 grid gap-4">
       <input type="hidden" name="token" value={token} />
-      <label className="text-sm font-medium text-slate-700">
-        Your name
-        <input
-          name="name"
-          required
-          defaultValue={state?.values?.name ?? suggestedName}
-          aria-invalid={Boolean(state?.fields?.name)}
-          aria-describedby="name-error"
-          className="mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 focus:ring-2 focus:ring-blue-600"
-        />
-        <FieldError id="name-error" state={state} field="name" />
-      </label>
+      <TextField label="Your name" name="name" errorId="name-error" state={state} required defaultValue={state?.values?.name ?? suggestedName} />
       <div className="flex items-center gap-3">
         <SubmitButton pendingLabel="Joining…">Accept invitation</SubmitButton>
         <FormMessage state={state?.fields ? null : state} />

@@ -2,8 +2,9 @@
 
 import { useActionState, useState } from "react";
 import { issueApiKey } from "@/app/(app)/admin/api-keys/actions";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
+import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 /** Creates a key and shows it this once, with a copy button; it is never shown again. */
 export function ApiKeyForm({ orgId }: { orgId: string }) {
@@ -13,20 +14,17 @@ export function ApiKeyForm({ orgId }: { orgId: string }) {
     <div className="grid gap-3">
       <form action={formAction} className="flex flex-wrap items-start gap-3" aria-label="Create an API key">
         <input type="hidden" name="orgId" value={orgId} />
-        <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
-          Key name
-          <input
-            name="name"
-            required
-            maxLength={100}
-            placeholder="CRM production"
-            defaultValue={state?.values?.name}
-            aria-invalid={Boolean(state?.fields?.name)}
-            aria-describedby="key-name-error"
-            className="mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 focus:ring-2 focus:ring-blue-600"
-          />
-          <FieldError id="key-name-error" state={state} field="name" />
-        </label>
+        <TextField
+          label="Key name"
+          name="name"
+          errorId="key-name-error"
+          state={state}
+          className="min-w-64 flex-1"
+          required
+          maxLength={100}
+          placeholder="CRM production"
+          defaultValue={state?.values?.name}
+        />
         <div className="pt-6">
           <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
         </div>

@@ -2,11 +2,12 @@
 
 import { useActionState } from "react";
 import { sendInvitation } from "@/app/(app)/admin/members/actions";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
+import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 import type { MembersView } from "@/lib/admin/members-view";
 
-const input = "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 focus:ring-2 focus:ring-blue-600 aria-invalid:ring-red-500";
+const select = "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 focus:ring-2 focus:ring-blue-600";
 
 /** Invite by email with a role and a seat type; a full seat type is refused with the reason. */
 export function InviteForm({ view }: { view: Pick<MembersView, "orgId" | "invitableRoles" | "seatTypes"> }) {
@@ -15,24 +16,20 @@ export function InviteForm({ view }: { view: Pick<MembersView, "orgId" | "invita
     <form action={formAction} className="grid gap-3" aria-label="Invite a member">
       <input type="hidden" name="orgId" value={view.orgId} />
       <div className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-start">
-        <label className="text-sm font-medium text-slate-700">
-          Email
-          <input
-            type="email"
-            name="email"
-            required
-            autoComplete="off"
-            defaultValue={state?.values?.email}
-            placeholder="name@company.com"
-            aria-invalid={Boolean(state?.fields?.email)}
-            aria-describedby="invite-email-error"
-            className={input}
-          />
-          <FieldError id="invite-email-error" state={state} field="email" />
-        </label>
+        <TextField
+          label="Email"
+          name="email"
+          errorId="invite-email-error"
+          state={state}
+          type="email"
+          required
+          autoComplete="off"
+          defaultValue={state?.values?.email}
+          placeholder="name@company.com"
+        />
         <label className="text-sm font-medium text-slate-700">
           Role
-          <select name="role" defaultValue={state?.values?.role ?? "user"} className={input}>
+          <select name="role" defaultValue={state?.values?.role ?? "user"} className={select}>
             {view.invitableRoles.map((role) => (
               <option key={role.value} value={role.value}>
                 {role.label}
@@ -42,7 +39,7 @@ export function InviteForm({ view }: { view: Pick<MembersView, "orgId" | "invita
         </label>
         <label className="text-sm font-medium text-slate-700">
           Seat
-          <select name="seatType" defaultValue={state?.values?.seatType ?? "collaborator"} className={input}>
+          <select name="seatType" defaultValue={state?.values?.seatType ?? "collaborator"} className={select}>
             {view.seatTypes.map((seat) => (
               <option key={seat.value} value={seat.value}>
                 {seat.label}

@@ -3,8 +3,9 @@
 import { useActionState } from "react";
 import { removeAlertWebhook, rotateAlertSecret, saveAlertWebhook } from "@/app/(app)/admin/alerts/actions";
 import { ActionButton } from "@/components/ui/action-button";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
+import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { TextField } from "@/components/ui/text-field";
 
 /** The org's alert webhook URL and its signing secret, behind a reveal. */
 export function WebhookSettings({ orgId, endpoint }: { orgId: string; endpoint: { url: string; secret: string } | null }) {
@@ -13,20 +14,17 @@ export function WebhookSettings({ orgId, endpoint }: { orgId: string; endpoint: 
     <div className="grid gap-4">
       <form action={formAction} className="flex flex-wrap items-start gap-3" aria-label="Alert webhook">
         <input type="hidden" name="orgId" value={orgId} />
-        <label className="min-w-72 flex-1 text-sm font-medium text-slate-700">
-          Webhook URL
-          <input
-            name="url"
-            type="url"
-            required
-            defaultValue={state?.values?.url ?? endpoint?.url}
-            placeholder="https://example.com/hooks/ledgerline"
-            aria-invalid={Boolean(state?.fields?.url)}
-            aria-describedby="webhook-url-error"
-            className="mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm text-slate-900 ring-1 ring-slate-300 focus:ring-2 focus:ring-blue-600"
-          />
-          <FieldError id="webhook-url-error" state={state} field="url" />
-        </label>
+        <TextField
+          label="Webhook URL"
+          name="url"
+          errorId="webhook-url-error"
+          state={state}
+          className="min-w-72 flex-1"
+          type="url"
+          required
+          defaultValue={state?.values?.url ?? endpoint?.url}
+          placeholder="https://example.com/hooks/ledgerline"
+        />
         <div className="pt-6">
           <SubmitButton pendingLabel="Saving…">{endpoint ? "Save URL" : "Add webhook"}</SubmitButton>
         </div>
