@@ -26,6 +26,29 @@ CREATE FUNCTION ledgerline_band(used bigint, lim bigint) RETURNS int LANGUAGE sq
   END
 $$;
 
+-- Why the store turns a call away before any work, or null: the org does not
+-- exist, the API key is not the org's or was revoked, or the app computed the
+-- call from terms older than the org's config_version (null: not checked).
+-- Consume and the AI holds all start with it. PL/pgSQL rather than SQL, here
+-- and in the helpers that follow: it keeps its plans for the session, where a
+-- SQL function called from PL/pgSQL is planned again on every call.
+CREATE FUNCTION ledgerline_refusal(p_org_id text, p_config_version bigint, p_key_hash text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_version bigint;
+BEGIN
+  SELECT o.config_version INTO v_version FROM orgs o WHERE o.id = p_org_id;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  ELSIF p_key_hash IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM api_keys k WHERE k.key_hash = p_key_hash AND k.org_id = p_org_id AND k.revoked_at IS NULL) THEN
+    RETURN 'unauthorized';
+  ELSIF p_config_version IS NOT NULL AND v_version <> p_config_version THEN
+    RETURN 'stale';
+  END IF;
+  RETURN NULL;
+END $$;
+
 CREATE OR REPLACE FUNCTION ledgerline_consume(
   p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamptz,
   p_metrics text[], p_period_starts timestamptz[], p_ceilings bigint[],
@@ -35,8 +58,7 @@ CREATE OR REPLACE FUNCTION ledgerline_consume(
 LANGUAGE plpgsql AS $$
 DECLARE
   n int := coalesce(array_length(p_keys, 1), 0);
-  v_version bigint;
-  v_key_ok boolean;
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
   v_prior jsonb := '{}';       -- key -> {hash, response} for keys committed earlier
   v_first int[];               -- per event: the index of the first event in this batch with its key
   v_found int;
@@ -69,19 +91,8 @@ DECLARE
   rec record;
   crossing record;
 BEGIN
-  SELECT o.config_version,
-         p_key_hash IS NULL OR EXISTS (
-           SELECT 1 FROM api_keys k WHERE k.key_hash = p_key_hash AND k.org_id = p_org_id AND k.revoked_at IS NULL)
-  INTO v_version, v_key_ok
-  FROM orgs o WHERE o.id = p_org_id;
-  IF v_version IS NULL THEN
-    RETURN QUERY SELECT 0, 'not_found'::text, NULL::bigint, NULL::jsonb;
-    RETURN;
-  ELSIF NOT v_key_ok THEN
-    RETURN QUERY SELECT 0, 'unauthorized'::text, NULL::bigint, NULL::jsonb;
-    RETURN;
-  ELSIF v_version <> p_config_version THEN
-    RETURN QUERY SELECT 0, 'stale'::text, NULL::bigint, NULL::jsonb;
+  IF v_refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 0, v_refusal, NULL::bigint, NULL::jsonb;
     RETURN;
   END IF;
   IF p_touch_key THEN

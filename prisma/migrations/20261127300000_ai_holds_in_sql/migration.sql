@@ -1,8 +1,8 @@
 -- AI authorize, settle and release in one round trip each, as consume is.
 --
 -- The app prices the call and works out the org's terms (lib/metering/ai-holds.ts);
--- these functions check the org's version and the API key, lock, decide and
--- write in one call. Same rules as before: a hold is taken on the org's pool,
+-- these functions check the org's version and the API key (ledgerline_refusal),
+-- lock, decide and write in one call. Same rules as before: a hold is taken on the org's pool,
 -- then on its free prepaid credits, and on the member's allocation, all or
 -- nothing; settle charges the actual cost (pool first, then credits, the rest
 -- on the pool), records ledger, daily rollup, AI spend, tokens and threshold
@@ -12,35 +12,27 @@
 -- counter that refused it and holds nothing (expired holds it freed stay freed).
 
 -- Gives a hold's reservations back to the pool, the credits and the member.
+-- (PL/pgSQL, like ledgerline_refusal, so that its plans are kept for the session.)
 CREATE FUNCTION ledgerline_ai_unhold(p_org_id text, p_user_id text, p_period_start timestamptz, p_hold bigint, p_pool_hold bigint)
-RETURNS void LANGUAGE sql AS $$
-  UPDATE usage_counters SET held = greatest(held - p_pool_hold, 0)
-  WHERE org_id = p_org_id AND user_id = '' AND metric = 'ai_budget' AND period_start = p_period_start;
-  UPDATE credit_accounts SET held_micros = greatest(held_micros - (p_hold - p_pool_hold), 0)
-  WHERE org_id = p_org_id AND p_hold > p_pool_hold;
-  UPDATE usage_counters SET held = greatest(held - p_hold, 0)
-  WHERE org_id = p_org_id AND user_id = p_user_id AND metric = 'ai_budget' AND period_start = p_period_start;
-$$;
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE usage_counters c SET held = greatest(c.held - p_pool_hold, 0)
+  WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  IF p_hold > p_pool_hold THEN
+    UPDATE credit_accounts a SET held_micros = greatest(a.held_micros - (p_hold - p_pool_hold), 0) WHERE a.org_id = p_org_id;
+  END IF;
+  UPDATE usage_counters c SET held = greatest(c.held - p_hold, 0)
+  WHERE c.org_id = p_org_id AND c.user_id = p_user_id AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+END $$;
 
 -- Creates a counter if needed and locks it; returns (used, held).
 CREATE FUNCTION ledgerline_lock_counter(p_org_id text, p_user_id text, p_metric text, p_period_start timestamptz, OUT used bigint, OUT held bigint)
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start) VALUES (p_org_id, p_user_id, p_metric, p_period_start)
   ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE SET used = c.used
-  RETURNING c.used, c.held
-$$;
-
--- The org's version, pause and key, checked before any AI work: null when all is well.
-CREATE FUNCTION ledgerline_ai_refusal(p_org_id text, p_config_version bigint, p_key_hash text) RETURNS text
-LANGUAGE sql STABLE AS $$
-  SELECT CASE
-    WHEN o.id IS NULL THEN 'not_found'
-    WHEN p_key_hash IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM api_keys k WHERE k.key_hash = p_key_hash AND k.org_id = p_org_id AND k.revoked_at IS NULL) THEN 'unauthorized'
-    WHEN p_config_version IS NOT NULL AND o.config_version <> p_config_version THEN 'stale'
-  END
-  FROM (SELECT 1) one LEFT JOIN orgs o ON o.id = p_org_id
-$$;
+  RETURNING c.used, c.held INTO used, held;
+END $$;
 
 -- Outcomes: authorized, paused, denied_pool, denied_user (with the refusing
 -- counter's used), or not_found, unauthorized, stale.
@@ -50,7 +42,7 @@ CREATE FUNCTION ledgerline_ai_authorize(
   p_authorization_id text, p_feature text, p_model text, p_tier text, p_expires_at timestamptz
 ) RETURNS TABLE (outcome text, used bigint) LANGUAGE plpgsql AS $$
 DECLARE
-  v_refusal text := ledgerline_ai_refusal(p_org_id, p_config_version, p_key_hash);
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
   v_pool record;
   v_member record;
   v_pool_hold bigint;
@@ -115,11 +107,14 @@ END $$;
 -- Records the threshold alerts a counter's move from p_before to p_after crosses.
 CREATE FUNCTION ledgerline_record_crossings(
   p_org_id text, p_user_id text, p_metric text, p_period_start timestamptz, p_before bigint, p_after bigint, p_limit bigint, p_now timestamptz
-) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO usage_alerts (org_id, user_id, metric, period_start, threshold, state, used, limit_value, created_at)
-  SELECT p_org_id, p_user_id, p_metric, p_period_start, x.threshold, x.state, p_after, p_limit, p_now
-  FROM ledgerline_crossings(p_before, p_after, p_limit) x
-$$;
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF ledgerline_band(p_before, p_limit) <> ledgerline_band(p_after, p_limit) THEN
+    INSERT INTO usage_alerts (org_id, user_id, metric, period_start, threshold, state, used, limit_value, created_at)
+    SELECT p_org_id, p_user_id, p_metric, p_period_start, x.threshold, x.state, p_after, p_limit, p_now
+    FROM ledgerline_crossings(p_before, p_after, p_limit) x;
+  END IF;
+END $$;
 
 -- Outcomes: settled (now) or replay (earlier), each with the settlement;
 -- released; or not_found, unauthorized, stale.
@@ -128,7 +123,7 @@ CREATE FUNCTION ledgerline_ai_settle(
   p_authorization_id text, p_input_tokens bigint, p_output_tokens bigint, p_cost bigint, p_limit bigint
 ) RETURNS TABLE (outcome text, response jsonb) LANGUAGE plpgsql AS $$
 DECLARE
-  v_refusal text := ledgerline_ai_refusal(p_org_id, p_config_version, p_key_hash);
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
   h ai_authorizations;
   v_pool record;
   v_pool_part bigint;
@@ -206,7 +201,7 @@ END $$;
 CREATE FUNCTION ledgerline_ai_release(p_org_id text, p_key_hash text, p_authorization_id text)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
-  v_refusal text := ledgerline_ai_refusal(p_org_id, NULL, p_key_hash);
+  v_refusal text := ledgerline_refusal(p_org_id, NULL, p_key_hash);
   h ai_authorizations;
 BEGIN
   IF v_refusal IS NOT NULL THEN
