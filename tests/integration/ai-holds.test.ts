@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { priceMicros } from "@/lib/limits/ai-models";
 import { authorizeAi, HOLD_TTL_MS, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { rejection } from "../support/rejection";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
@@ -11,12 +11,6 @@ const USD = 1_000_000;
 // claude-opus-4-1: $15/M input, $75/M output. 10k in + 100k out = $0.15 + $7.50.
 const BIG = { feature: "agent", model: "claude-opus-4-1", inputTokens: 10_000, maxOutputTokens: 100_000 } as const;
 const BIG_HOLD = 7_650_000;
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 async function pool(orgId: string) {
   const store = await testStore();

@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "@/lib/api/errors";
 import { checkUsage, consumeUsage } from "@/lib/metering/consume";
+import { rejection } from "../support/rejection";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
 let key = 0;
 const nextKey = () => `key-${Date.now()}-${key++}`;
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 describe("consumeUsage", () => {
   it("admits up to a hard cap, then answers limit_exceeded with the reset time", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/api/errors";
 import { createCreditCheckout, createPlanCheckout, createPortalSession } from "@/lib/stripe/billing-actions";
 import { useFakeStripe } from "../support/fake-stripe";
+import { rejection } from "../support/rejection";
 import { createOrg } from "../support/store";
 import { checkoutSessionObject, newSubscriptionId, stripeEvent } from "../support/stripe-objects";
 import { deliver, linkToStripe } from "../support/stripe-webhook";
@@ -12,12 +12,6 @@ const USD = 1_000_000;
 const fake = useFakeStripe();
 
 const paths = () => fake.requests.map((r) => `${r.method} ${r.path}`);
-
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 describe("createPortalSession", () => {
   it("creates the org's Stripe customer on first use, then reuses it", async () => {
