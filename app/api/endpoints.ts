@@ -18,7 +18,7 @@ export const health: Endpoint = async () => ({ status: 200, body: { ok: true, se
 
 export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
 
-export const usageCheck = withApiKey(usageCheckBody, ({ db, orgId, body }) => checkUsage(db, { ...body, orgId }));
+export const usageCheck = withApiKey(usageCheckBody, ({ sql, orgId, body }) => checkUsage(sql, { ...body, orgId }));
 
 export const usageConsume = withApiKey(
   usageConsumeBody,

@@ -1,4 +1,3 @@
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { secondsUntilReset } from "@/lib/billing-cycle";
 import type { SqlExecutor } from "@/lib/db/migrate";
@@ -10,8 +9,8 @@ import { createCoalescer } from "./coalescer";
 import { consumeRun } from "./consume-run";
 import { readCounter } from "./counters";
 import { requestHash } from "./idempotency";
-import { allocationOf, loadMember, loadOrgContext, termsFor, type MetricTerms } from "./org-context";
-import { forgetOrgTerms, memberOf, orgTerms } from "./org-terms";
+import { allocationOf, termsFor, type MetricTerms } from "./org-context";
+import { forgetOrgTerms, loadTerms, memberOf, orgTerms } from "./org-terms";
 import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
@@ -275,22 +274,24 @@ export async function consumeUsage(sql: SqlExecutor, request: UsageRequest & { i
 }
 
 /** The same decision as consumeUsage, recording nothing. */
-export async function checkUsage(db: PrismaClient, request: UsageRequest, now = new Date()): Promise<UsageDecision> {
+export async function checkUsage(sql: SqlExecutor, request: UsageRequest, now = new Date()): Promise<UsageDecision> {
   const invalid = invalidQuantity(request.metric, request.quantity);
   if (invalid) throw invalid;
-  const org = await loadOrgContext(db, request.orgId);
-  const member = request.userId ? await loadMember(db, request.orgId, request.userId) : null;
-  const terms = termsFor(org, request.metric, now);
+  const org = await loadTerms(sql, request.orgId);
+  if (!org) throw new ApiError("not_found", "Organization not found.");
+  const member = request.userId ? await memberOf(sql, org, request.userId) : null;
+  if (request.userId && !member) throw new ApiError("forbidden", `User "${request.userId}" is not a member of this organization.`);
+  const terms = termsFor(org.context, request.metric, now);
   const resetsAt = terms.resetsAt?.toISOString() ?? null;
-  const orgKey = { orgId: org.id, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
-  const current = await readCounter(db, orgKey);
+  const orgKey = { orgId: request.orgId, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
+  const current = await readCounter(sql, orgKey);
   const capKind = METRICS[request.metric].capKind;
   if (!decide(current.used + current.held, request.quantity, capKind, terms.limit).allowed) {
     return decisionBody(request.metric, current.used, terms.limit, resetsAt, false);
   }
   const allocation = member && METRICS[request.metric].allocatable ? allocationOf(member, request.metric) : null;
   if (member && allocation !== null) {
-    const mine = await readCounter(db, { ...orgKey, userId: member.userId });
+    const mine = await readCounter(sql, { ...orgKey, userId: member.userId });
     if (!decide(mine.used + mine.held, request.quantity, "hard", allocation).allowed) {
       return decisionBody(request.metric, mine.used, allocation, resetsAt, false);
     }

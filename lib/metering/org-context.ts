@@ -1,32 +1,15 @@
-import { ApiError } from "@/lib/api/errors";
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, type BillingPeriod } from "@/lib/billing-cycle";
 import { ceilingFor } from "@/lib/limits/decide";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
-import type { Tx } from "./types";
 
-/** What enforcement needs to know about an org, read once per request. */
+/** What enforcement needs to know about an org (cached per process by org-terms.ts). */
 export interface OrgContext {
   id: string;
   plan: PlanId;
   billingAnchor: Date;
   aiPaused: boolean;
   overrides: LimitOverrides;
-}
-
-export async function loadOrgContext(tx: Tx, orgId: string): Promise<OrgContext> {
-  const org = await tx.org.findUnique({
-    where: { id: orgId },
-    select: { id: true, plan: true, billingAnchor: true, aiPaused: true, limitOverrides: true },
-  });
-  if (!org) throw new ApiError("not_found", "Organization not found.");
-  return {
-    id: org.id,
-    plan: org.plan,
-    billingAnchor: org.billingAnchor,
-    aiPaused: org.aiPaused,
-    overrides: (org.limitOverrides ?? {}) as LimitOverrides,
-  };
 }
 
 export interface MetricTerms {
@@ -57,20 +40,6 @@ export interface Member {
   userId: string;
   aiAllocationMicros: number | null;
   enrichmentAllocation: number | null;
-}
-
-/** The member's allocations; a user outside the org is a 403. */
-export async function loadMember(tx: Tx, orgId: string, userId: string): Promise<Member> {
-  const membership = await tx.membership.findUnique({
-    where: { orgId_userId: { orgId, userId } },
-    select: { aiAllocationMicros: true, enrichmentAllocation: true },
-  });
-  if (!membership) throw new ApiError("forbidden", `User "${userId}" is not a member of this organization.`);
-  return {
-    userId,
-    aiAllocationMicros: membership.aiAllocationMicros === null ? null : Number(membership.aiAllocationMicros),
-    enrichmentAllocation: membership.enrichmentAllocation === null ? null : Number(membership.enrichmentAllocation),
-  };
 }
 
 /** A member's personal allocation of a metric, or null when they share the org pool. */

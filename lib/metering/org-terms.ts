@@ -19,7 +19,8 @@ export interface OrgTerms {
 const MAX_ENTRIES = 10_000;
 const cache = new Map<string, Promise<OrgTerms | null>>();
 
-async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
+/** The org's terms as they are now, bypassing the cache (for reads that go nowhere near the version check). */
+export async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
   const [org] = await sql.query<{
     plan: PlanId; billing_anchor: Date; ai_paused: boolean; limit_overrides: LimitOverrides; config_version: string;
   }>(`SELECT plan, billing_anchor, ai_paused, limit_overrides, config_version::text FROM orgs WHERE id = $1`, [orgId]);

@@ -89,7 +89,7 @@ describe("idempotency", () => {
     const first = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey }, { now: NOW });
     const retry = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey }, { now: NOW });
     expect(retry).toEqual(first);
-    const check = await checkUsage(db, { orgId, metric: "api_calls", quantity: 0 }, NOW);
+    const check = await checkUsage(sql, { orgId, metric: "api_calls", quantity: 0 }, NOW);
     expect(check.used).toBe(3);
   });
 
@@ -115,8 +115,8 @@ describe("idempotency", () => {
 describe("checkUsage", () => {
   it("answers like consume and records nothing", async () => {
     const { orgId, db, sql } = await createOrg({ plan: "free" });
-    expect(await checkUsage(db, { orgId, metric: "emails_sent", quantity: 500 }, NOW)).toMatchObject({ allowed: true, used: 0 });
-    expect(await checkUsage(db, { orgId, metric: "emails_sent", quantity: 501 }, NOW)).toMatchObject({ allowed: false, used: 0, limit: 500 });
+    expect(await checkUsage(sql, { orgId, metric: "emails_sent", quantity: 500 }, NOW)).toMatchObject({ allowed: true, used: 0 });
+    expect(await checkUsage(sql, { orgId, metric: "emails_sent", quantity: 501 }, NOW)).toMatchObject({ allowed: false, used: 0, limit: 500 });
     const store = await testStore();
     expect(await store.sql.query(`SELECT 1 FROM usage_ledger WHERE org_id = $1`, [orgId])).toHaveLength(0);
   });
@@ -133,7 +133,7 @@ describe.skipIf(!onServer)("under concurrency (real Postgres)", () => {
     const denied = results.filter((r) => r.status === "rejected" && (r.reason as ApiError).code === "limit_exceeded").length;
     expect(admitted).toBe(50);
     expect(denied).toBe(150);
-    expect((await checkUsage(db, { orgId, metric: "emails_sent", quantity: 0 }, NOW)).used).toBe(500);
+    expect((await checkUsage(sql, { orgId, metric: "emails_sent", quantity: 0 }, NOW)).used).toBe(500);
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });
 
@@ -144,7 +144,7 @@ describe.skipIf(!onServer)("under concurrency (real Postgres)", () => {
       Array.from({ length: 20 }, () => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 7, idempotencyKey }, { now: NOW })),
     );
     expect(new Set(results.map((r) => r.used))).toEqual(new Set([7]));
-    expect((await checkUsage(db, { orgId, metric: "api_calls", quantity: 0 }, NOW)).used).toBe(7);
+    expect((await checkUsage(sql, { orgId, metric: "api_calls", quantity: 0 }, NOW)).used).toBe(7);
   });
 
   it("keeps member allocations exact under concurrency", async () => {
