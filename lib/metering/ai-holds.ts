@@ -5,7 +5,7 @@ import type { SqlExecutor } from "@/lib/db/migrate";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { termsFor } from "./org-context";
-import { forgetOrgTerms, memberOf, orgTerms, type OrgTerms } from "./org-terms";
+import { forgetOrgTerms, memberOf, notAMember, orgTerms, type OrgTerms } from "./org-terms";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
@@ -68,7 +68,7 @@ function refusedBy(outcome: string): Error {
 export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest, now = new Date(), apiKeyHash?: string): Promise<AiAuthorization> {
   return withTerms(sql, request.orgId, async (terms) => {
     const member = await memberOf(sql, terms, request.userId);
-    if (!member) throw new ApiError("forbidden", `User "${request.userId}" is not a member of this organization.`);
+    if (!member) throw notAMember(request.userId);
     const holdMicros = priceMicros(request.model, request.inputTokens, request.maxOutputTokens);
     const aiTerms = termsFor(terms.context, "ai_budget", now);
     const allocation = member.aiAllocationMicros;

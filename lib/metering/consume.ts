@@ -10,7 +10,7 @@ import { consumeRun } from "./consume-run";
 import { readCounter } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
-import { forgetOrgTerms, loadTerms, memberOf, orgTerms } from "./org-terms";
+import { forgetOrgTerms, loadTerms, memberOf, notAMember, orgTerms } from "./org-terms";
 import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
@@ -133,7 +133,7 @@ export async function consumeBatch(
       }
       const member = event.userId ? await memberOf(sql, terms, event.userId) : null;
       if (event.userId && !member) {
-        outcomes[index] = { ok: false, error: new ApiError("forbidden", `User "${event.userId}" is not a member of this organization.`) };
+        outcomes[index] = { ok: false, error: notAMember(event.userId) };
         continue;
       }
       const track = member !== null && METRICS[event.metric].allocatable;
@@ -280,7 +280,7 @@ export async function checkUsage(sql: SqlExecutor, request: UsageRequest, now = 
   const org = await loadTerms(sql, request.orgId);
   if (!org) throw new ApiError("not_found", "Organization not found.");
   const member = request.userId ? await memberOf(sql, org, request.userId) : null;
-  if (request.userId && !member) throw new ApiError("forbidden", `User "${request.userId}" is not a member of this organization.`);
+  if (request.userId && !member) throw notAMember(request.userId);
   const terms = termsFor(org.context, request.metric, now);
   const resetsAt = terms.resetsAt?.toISOString() ?? null;
   const orgKey = { orgId: request.orgId, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };

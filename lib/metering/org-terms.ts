@@ -1,3 +1,4 @@
+import { ApiError } from "@/lib/api/errors";
 import type { SqlExecutor } from "@/lib/db/migrate";
 import type { LimitOverrides, PlanId } from "@/lib/limits/plans";
 import type { Member, OrgContext } from "./org-context";
@@ -52,6 +53,9 @@ export function orgTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | nu
 export function forgetOrgTerms(orgId: string) {
   cache.delete(orgId);
 }
+
+/** The answer for usage or AI work attributed to someone outside the org. */
+export const notAMember = (userId: string) => new ApiError("forbidden", `User "${userId}" is not a member of this organization.`);
 
 export async function memberOf(sql: SqlExecutor, terms: OrgTerms, userId: string): Promise<Member | null> {
   if (terms.members.has(userId)) return terms.members.get(userId)!;
