@@ -5,7 +5,7 @@ import type { SqlExecutor } from "@/lib/db/migrate";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { termsFor } from "./org-context";
-import { forgetOrgTerms, memberOf, notAMember, orgTerms, type OrgTerms } from "./org-terms";
+import { memberOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
@@ -32,41 +32,15 @@ export interface AiAuthorization {
   expiresAt: string;
 }
 
-const MAX_ATTEMPTS = 5;
 /** Safe to retry whole: a deadlock between holds that free expired ones in different orders. */
-const isDeadlock = (error: unknown) => (error as { code?: string }).code === "40P01";
-
-/** Runs one AI call against the org's current terms, reloading them when the store says they changed. */
-async function withTerms<T>(sql: SqlExecutor, orgId: string, attempt: (terms: OrgTerms) => Promise<T | "stale">): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    const terms = await orgTerms(sql, orgId);
-    if (!terms) throw new ApiError("not_found", "Organization not found.");
-    let result: T | "stale";
-    try {
-      result = await attempt(terms);
-    } catch (error) {
-      if (isDeadlock(error) && tries < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-    if (result !== "stale") return result;
-    forgetOrgTerms(orgId);
-    if (tries >= MAX_ATTEMPTS) throw new Error(`The terms of org ${orgId} kept changing during an AI call.`);
-  }
-}
-
-/** What the store answered when it refused before any AI work: the key, or the org. */
-function refusedBy(outcome: string): Error {
-  if (outcome === "unauthorized") return new ApiError("unauthorized", "This API key is not valid or was revoked.");
-  if (outcome === "not_found") return new ApiError("not_found", "Organization not found.");
-  return new Error(`Unknown outcome ${outcome}`);
-}
+const RETRYABLE = ["40P01"];
 
 /**
  * Prices the worst case of an AI call and holds it on the org's pool (then its
  * prepaid credits) and on the member's allocation, all or nothing.
  */
 export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest, now = new Date(), apiKeyHash?: string): Promise<AiAuthorization> {
-  return withTerms(sql, request.orgId, async (terms) => {
+  return withOrgTerms(sql, request.orgId, async (terms) => {
     const member = await memberOf(sql, terms, request.userId);
     if (!member) throw notAMember(request.userId);
     const holdMicros = priceMicros(request.model, request.inputTokens, request.maxOutputTokens);
@@ -105,9 +79,9 @@ export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest,
       case "stale":
         return "stale";
       default:
-        throw refusedBy(row.outcome);
+        throw storeRefusal(row.outcome);
     }
-  });
+  }, RETRYABLE);
 }
 
 export interface AiSettleRequest {
@@ -140,7 +114,7 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
     `SELECT model, period_start FROM ai_authorizations WHERE id = $1 AND org_id = $2`,
     [request.authorizationId, request.orgId],
   );
-  return withTerms(sql, request.orgId, async (terms) => {
+  return withOrgTerms(sql, request.orgId, async (terms) => {
     const costMicros = hold ? priceMicros(hold.model, request.inputTokens, request.outputTokens) : 0;
     const limit = hold ? termsFor(terms.context, "ai_budget", new Date(hold.period_start)).limit : null;
     const [row] = await sql.query<{ outcome: string; response: AiSettlement | null }>(
@@ -169,9 +143,9 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
       case "stale":
         return "stale";
       default:
-        throw refusedBy(row.outcome);
+        throw storeRefusal(row.outcome);
     }
-  });
+  }, RETRYABLE);
 }
 
 /** Cancels a hold. Releasing again, or after expiry, answers the same; a settled one cannot be released. */
@@ -184,5 +158,5 @@ export async function releaseAi(sql: SqlExecutor, orgId: string, authorizationId
   if (outcome === "settled") throw new ApiError("idempotency_conflict", "This authorization was already settled.", { authorizationId });
   if (outcome === "released" || outcome === "expired") return { authorizationId, status: outcome };
   if (outcome === "not_found") throw new ApiError("not_found", `Authorization "${authorizationId}" not found.`);
-  throw refusedBy(outcome);
+  throw storeRefusal(outcome);
 }

@@ -10,7 +10,7 @@ import { consumeRun } from "./consume-run";
 import { readCounter } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
-import { forgetOrgTerms, loadTerms, memberOf, notAMember, orgTerms } from "./org-terms";
+import { loadTerms, memberOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
@@ -82,9 +82,8 @@ function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
   return null;
 }
 
-const MAX_ATTEMPTS = 5;
 /** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile (LL001). */
-const isRetryable = (error: unknown) => ["40P01", "LL001"].includes((error as { code?: string }).code ?? "");
+const RETRYABLE = ["40P01", "LL001"];
 
 // last_used_at is written at most once a minute per key and process, to keep writes off the hot path.
 const KEY_TOUCH_INTERVAL_MS = 60_000;
@@ -112,10 +111,7 @@ export async function consumeBatch(
   events: UsageEvent[],
   { now = new Date(), apiKeyHash }: ConsumeOptions = {},
 ): Promise<EventOutcome[]> {
-  for (let attempt = 1; ; attempt++) {
-    const terms = await orgTerms(sql, orgId);
-    if (!terms) throw new ApiError("not_found", "Organization not found.");
-
+  return withOrgTerms(sql, orgId, async (terms) => {
     const outcomes: (EventOutcome | undefined)[] = [];
     const sent: { index: number; event: UsageEvent; terms: MetricTerms; allocation: number | null; track: boolean; hash: string }[] = [];
     // A batch has few metrics and one instant: work out each metric's period and cap once.
@@ -163,38 +159,27 @@ export async function consumeBatch(
       }
     }
 
-    let rows: { idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }[];
-    try {
-      rows = await sql.query(
-        `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-        [
-          orgId, terms.version, apiKeyHash ?? null, touchKey, now,
-          sent.map((s) => s.event.metric),
-          sent.map((s) => s.terms.periodStart),
-          sent.map((s) => s.terms.ceiling),
-          sent.map((s) => s.event.userId ?? ORG_TOTAL),
-          sent.map((s) => s.allocation),
-          sent.map((s) => s.track),
-          sent.map((s) => s.event.quantity),
-          sent.map((s) => s.event.idempotencyKey),
-          sent.map((s) => s.hash),
-          sent.map((s) => s.terms.limit),
-          sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
-        ],
-        { name: "ledgerline_consume" },
-      );
-    } catch (error) {
-      if (isRetryable(error) && attempt < MAX_ATTEMPTS) continue;
-      throw error;
-    }
-
+    const rows = await sql.query<{ idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }>(
+      `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [
+        orgId, terms.version, apiKeyHash ?? null, touchKey, now,
+        sent.map((s) => s.event.metric),
+        sent.map((s) => s.terms.periodStart),
+        sent.map((s) => s.terms.ceiling),
+        sent.map((s) => s.event.userId ?? ORG_TOTAL),
+        sent.map((s) => s.allocation),
+        sent.map((s) => s.track),
+        sent.map((s) => s.event.quantity),
+        sent.map((s) => s.event.idempotencyKey),
+        sent.map((s) => s.hash),
+        sent.map((s) => s.terms.limit),
+        sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
+      ],
+      { name: "ledgerline_consume" },
+    );
     if (rows[0]?.idx === 0) {
-      const status = rows[0].outcome;
-      if (status === "unauthorized") throw new ApiError("unauthorized", "This API key is not valid or was revoked.");
-      if (status === "not_found") throw new ApiError("not_found", "Organization not found.");
-      forgetOrgTerms(orgId); // stale: the org's terms changed since they were cached
-      if (attempt < MAX_ATTEMPTS) continue;
-      throw new Error(`The terms of org ${orgId} kept changing during enforcement.`);
+      if (rows[0].outcome === "stale") return "stale";
+      throw storeRefusal(rows[0].outcome);
     }
 
     for (const row of rows) {
@@ -202,7 +187,7 @@ export async function consumeBatch(
       outcomes[index] = toOutcome(row.outcome, event, metricTerms, allocation, Number(row.used), row.response, now);
     }
     return outcomes as EventOutcome[];
-  }
+  }, RETRYABLE);
 }
 
 /** Events the one-statement path can take: one org counter, no allocation, no release, no key twice. */

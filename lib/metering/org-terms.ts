@@ -54,6 +54,43 @@ export function forgetOrgTerms(orgId: string) {
   cache.delete(orgId);
 }
 
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Runs a store call computed from the org's cached terms. When the store
+ * answers "stale" (the terms changed since they were cached) they are reloaded
+ * and the call made again; so is a call that failed with one of
+ * `retryableCodes` (SQLSTATEs of errors that undid the whole call).
+ */
+export async function withOrgTerms<T>(
+  sql: SqlExecutor,
+  orgId: string,
+  call: (terms: OrgTerms) => Promise<T | "stale">,
+  retryableCodes: readonly string[] = [],
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const terms = await orgTerms(sql, orgId);
+    if (!terms) throw new ApiError("not_found", "Organization not found.");
+    let result: T | "stale";
+    try {
+      result = await call(terms);
+    } catch (error) {
+      if (retryableCodes.includes((error as { code?: string }).code ?? "") && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    if (result !== "stale") return result;
+    forgetOrgTerms(orgId);
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`The terms of org ${orgId} kept changing during enforcement.`);
+  }
+}
+
+/** The error for a call ledgerline_refusal turned away: the key, or the org. */
+export function storeRefusal(outcome: string): Error {
+  if (outcome === "unauthorized") return new ApiError("unauthorized", "This API key is not valid or was revoked.");
+  if (outcome === "not_found") return new ApiError("not_found", "Organization not found.");
+  return new Error(`Unknown outcome ${outcome}`);
+}
+
 /** The answer for usage or AI work attributed to someone outside the org. */
 export const notAMember = (userId: string) => new ApiError("forbidden", `User "${userId}" is not a member of this organization.`);
 
