@@ -10,12 +10,14 @@ export const ERROR_STATUS = {
   already_exists: 409,
   seat_limit_reached: 409,
   payload_too_large: 413,
+  quantity_out_of_range: 422,
   limit_exceeded: 429,
   user_allocation_exceeded: 429,
   ai_budget_exhausted: 429,
   rate_limited: 429,
   internal_error: 500,
   store_unavailable: 503,
+  webhook_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
