@@ -27,12 +27,33 @@ export function nextRoute(endpoint: Endpoint) {
     const reply = await endpoint({
       headers: request.headers,
       async text(maxBytes) {
-        if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw payloadTooLarge(maxBytes);
-        const text = await request.text();
-        if (Buffer.byteLength(text) > maxBytes) throw payloadTooLarge(maxBytes);
-        return text;
+        return new TextDecoder().decode(await readBodyWithin(request, maxBytes, () => payloadTooLarge(maxBytes)));
       },
     });
     return Response.json(reply.body, { status: reply.status, headers: reply.headers });
   };
+}
+
+/**
+ * A Web request's body, refused with `tooLarge()` as soon as it passes
+ * maxBytes (declared or actual): the stream is read chunk by chunk and
+ * cancelled at the limit, so an endless body costs at most maxBytes of memory.
+ */
+export async function readBodyWithin(request: Request, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -33,8 +33,13 @@ function errorChain(error: unknown): string {
   return parts.join(" ");
 }
 
+/** Whether the error says the store could not be reached or gave up, rather than refusing this request's data. */
+export function isStoreUnavailable(error: unknown): boolean {
+  return STORE_DOWN.test(errorChain(error));
+}
+
 function unexpected(error: unknown): ApiError {
-  if (STORE_DOWN.test(errorChain(error))) {
+  if (isStoreUnavailable(error)) {
     return new ApiError("store_unavailable", "The usage store is unavailable; nothing was recorded. Retry shortly.", {}, 2);
   }
   console.error(error);

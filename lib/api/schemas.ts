@@ -7,7 +7,8 @@ import { METRIC_IDS } from "@/lib/limits/metrics";
 const MAX_QUANTITY = 1_000_000_000_000_000; // 1e15: far above any cap, still an exact integer.
 const MAX_TOKENS = 10_000_000;
 
-const id = z.string().trim().min(1).max(200);
+// Ids and keys are stored and compared as text: a control character (NUL above all, which Postgres cannot store) is refused here, for this request alone.
+const id = z.string().trim().min(1).max(200).regex(/^\P{Cc}*$/u, "Must not contain control characters.");
 const tokens = z.number().int().min(0).max(MAX_TOKENS);
 
 export const usageCheckBody = z.strictObject({

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { authenticateApiKey, bearerKey, hashApiKey, orgOfApiKey } from "@/lib/auth/api-keys";
-import { apiKeyFailures, clientAddress } from "@/lib/auth/failure-limiter";
+import { apiKeyFailures } from "@/lib/auth/failure-limiter";
 import { store } from "@/lib/db";
+import { requestClientAddress } from "@/lib/http/client-address";
 import type { SqlExecutor } from "@/lib/db/migrate";
 import type { ApiRequest, Endpoint } from "./endpoint";
 import { ApiError } from "./errors";
@@ -39,9 +40,10 @@ export function withApiKey<S extends z.ZodType>(
   { keyCheckedByStore = false, maxBodyBytes = MAX_BODY_BYTES }: Options = {},
 ): Endpoint {
   return async (request: ApiRequest) => {
-    const client = clientAddress(request.headers);
+    const client = requestClientAddress(request.headers);
+    const failures = apiKeyFailures();
     try {
-      const wait = apiKeyFailures.retryAfter(client);
+      const wait = failures.retryAfter(client);
       if (wait !== null) {
         throw new ApiError("rate_limited", "Too many requests with invalid API keys from this address; wait before retrying.", {}, wait);
       }
@@ -51,7 +53,7 @@ export function withApiKey<S extends z.ZodType>(
       const body = (schema ? schema.parse(await readJson(request, maxBodyBytes)) : undefined) as z.infer<S>;
       return { status: 200, body: await handler({ db, sql, orgId, apiKeyHash, body }) };
     } catch (error) {
-      if (error instanceof ApiError && error.code === "unauthorized") apiKeyFailures.recordFailure(client);
+      if (error instanceof ApiError && error.code === "unauthorized") await failures.recordFailure(client);
       return errorReply(asApiError(error));
     }
   };

@@ -5,7 +5,8 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
-import { clientAddress, signInFailures } from "./failure-limiter";
+import { requestClientAddress } from "@/lib/http/client-address";
+import { signInFailures } from "./failure-limiter";
 import { DEMO_PROVIDER_ID } from "./providers";
 import { safeReturnPath } from "./return-path";
 
@@ -15,13 +16,14 @@ const providerSignInForm = z.object({ providerId: z.string().min(1).max(100), ca
 // signIn() redirects by throwing; only Auth.js's own errors are turned into a message on the sign-in page.
 // An address that keeps failing is held off for a while (the abuse limit).
 async function signInOrExplain(run: () => Promise<unknown>) {
-  const client = clientAddress(await headers());
-  if (signInFailures.retryAfter(client) !== null) redirect("/signin?error=RateLimited");
+  const client = requestClientAddress(await headers());
+  const failures = signInFailures();
+  if (failures.retryAfter(client) !== null) redirect("/signin?error=RateLimited");
   try {
     await run();
   } catch (error) {
     if (error instanceof AuthError) {
-      signInFailures.recordFailure(client);
+      await failures.recordFailure(client);
       redirect(`/signin?error=${encodeURIComponent(error.type)}`);
     }
     throw error;

@@ -10,24 +10,42 @@ export async function serveEndpoint(endpoint: Endpoint, request: IncomingMessage
     text: (maxBytes) => readBody(request, maxBytes),
   };
   let reply: ApiReply;
-  let payload: string;
   try {
     reply = await endpoint(apiRequest);
+  } catch (error) {
+    // Endpoints answer their own errors; this is for one that throws.
+    reply = errorReply(error);
+  }
+  sendReply(request, response, reply);
+}
+
+/** How long a client that was refused mid-body may keep its connection before it is cut. */
+const UNREAD_BODY_GRACE_MS = 2_000;
+
+/**
+ * Writes a JSON reply with the security headers. When the request's body was
+ * left unread (refused before or while reading it), the connection is closed
+ * after the reply rather than kept alive, and cut if the client keeps it open:
+ * reading the rest only to stay alive is what an endless body wants.
+ */
+export function sendReply(request: IncomingMessage, response: ServerResponse, reply: ApiReply) {
+  let payload: string;
+  try {
     payload = JSON.stringify(reply.body);
   } catch (error) {
-    // Endpoints answer their own errors; this is for one that throws, or a body that cannot be JSON.
     reply = errorReply(error);
     payload = JSON.stringify(reply.body);
   }
+  const unread = !request.complete;
   response.writeHead(reply.status, {
     ...SECURITY_HEADERS,
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(payload),
-    // An oversized body was left unread: end the connection rather than read it to keep it alive.
-    ...(reply.status === 413 ? { Connection: "close" } : {}),
+    ...(unread ? { Connection: "close" } : {}),
     ...reply.headers,
   });
   response.end(payload);
+  if (unread) response.once("finish", () => setTimeout(() => request.socket.destroy(), UNREAD_BODY_GRACE_MS).unref());
 }
 
 function headerValue(request: IncomingMessage, name: string): string | null {
@@ -36,7 +54,7 @@ function headerValue(request: IncomingMessage, name: string): string | null {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** Reads the body, refusing it as soon as it passes maxBytes (declared or actual). */
+/** Reads the body, refusing it as soon as it passes maxBytes (declared or actual) and reading no further. */
 function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
   if (Number(request.headers["content-length"] ?? 0) > maxBytes) return Promise.reject(payloadTooLarge(maxBytes));
   return new Promise((resolve, reject) => {
@@ -46,6 +64,8 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
       request.off("data", onData);
+      // Stop reading: the socket's buffers fill and the sender stalls, instead of us reading the rest to discard it.
+      request.pause();
       reject(payloadTooLarge(maxBytes));
     };
     request.on("data", onData);

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type ClientRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENDPOINTS } from "@/app/api/endpoints";
 import { createAppServer } from "@/lib/http/app-server";
+import { parseTrustedProxies } from "@/lib/http/client-address";
 import { createApiKey } from "../support/api";
 import { createOrg, testStore } from "../support/store";
 
@@ -26,6 +28,24 @@ async function post(path: string, key: string | null, body: unknown) {
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, any> };
+}
+
+/** A POST over node:http, to set what fetch will not: the local address, a chunked or false length. `send` writes the body and ends it, or not. */
+function rawRequest(path: string, headers: Record<string, string>, send: (req: ClientRequest) => void, localAddress = "127.0.0.1", port?: number) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const target = port ? `http://127.0.0.1:${port}${path}` : `${base}${path}`;
+    const req = httpRequest(target, { method: "POST", headers, localAddress }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    // A server that refuses mid-body may reset the connection after its answer: the answer is what counts.
+    req.on("error", (error) => (req.writableEnded ? reject(error) : undefined));
+    send(req);
+  });
 }
 
 async function ledgerCount(orgId: string) {
@@ -87,11 +107,107 @@ describe("enforcement server", () => {
     expect(await ledgerCount(orgId)).toBe(0);
   });
 
-  it("hands everything else to the fallback: pages, other methods, trailing slashes", async () => {
-    for (const [method, path] of [["GET", "/settings/usage"], ["GET", "/api/v1/usage/consume"], ["POST", "/api/v1/usage/consume/"], ["POST", "/api/webhooks/stripe"]]) {
+  it("hands pages, sign-in and webhooks to the fallback", async () => {
+    for (const [method, path] of [["GET", "/settings/usage"], ["GET", "/api/auth/session"], ["POST", "/api/webhooks/stripe"]]) {
       const response = await fetch(`${base}${path}`, { method, body: method === "POST" ? "{}" : undefined });
       expect(response.status).toBe(418);
       expect(await response.json()).toEqual({ fallback: `${method} ${path}` });
+    }
+  });
+
+  it("answers every spelling of an endpoint's path itself, and the rest of /api/v1 with 404 or 405", async () => {
+    const { orgId } = await createOrg({ plan: "free" });
+    const key = await createApiKey(orgId);
+    const body = { metric: "emails_sent", quantity: 1 };
+    for (const spelling of ["/api/v1/usage/./check", "//api/v1/usage/check", "/api/v1/usage/check/", "/api/v1/usage/%63heck", "/api/v1/ai/../usage/check"]) {
+      const answer = await post(spelling, key, body);
+      expect(answer.status, spelling).toBe(200);
+      expect(answer.json).toMatchObject({ allowed: true, metric: "emails_sent" });
+    }
+    const unknown = await post("/api/v1/usage/nothing-here", key, body);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe("not_found");
+    const wrongMethod = await fetch(`${base}/api/v1/usage/consume`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+  });
+
+  it("hands the fallback no body without a length, and none over 1 MiB, reading neither", async () => {
+    const chunked = await rawRequest("/api/webhooks/stripe", { "transfer-encoding": "chunked" }, (req) => req.end("{}"));
+    expect(chunked.status).toBe(411);
+    expect(JSON.parse(chunked.body).error.code).toBe("length_required");
+    const declared = await rawRequest("/api/webhooks/stripe", { "content-length": String(2 * 1024 * 1024) }, (req) => req.write("{"));
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.code).toBe("payload_too_large");
+  });
+
+  it("stops reading an endless body at the endpoint's limit and closes the connection", async () => {
+    const { orgId } = await createOrg();
+    const key = await createApiKey(orgId);
+    const read: number[] = [];
+    const onConnection = (socket: import("node:net").Socket) => socket.once("close", () => read.push(socket.bytesRead));
+    server.on("connection", onConnection);
+    try {
+      const chunk = Buffer.alloc(64 * 1024, "x");
+      let written = 0;
+      const answer = await rawRequest("/api/v1/usage/consume", { authorization: `Bearer ${key}`, "transfer-encoding": "chunked" }, (req) => {
+        // Keeps sending for as long as the server takes it: 64 MiB at most, far past the 64 KiB limit.
+        const pump = () => {
+          while (written < 64 * 1024 * 1024 && !req.destroyed) {
+            written += chunk.length;
+            if (!req.write(chunk)) return void req.once("drain", pump);
+          }
+        };
+        pump();
+      });
+      expect(answer.status).toBe(413);
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // the grace period, then the server cuts the connection
+      expect(read).toHaveLength(1);
+      // What the server read: the 64 KiB limit plus what sat in the socket's buffers when it stopped.
+      expect(read[0]).toBeLessThan(8 * 1024 * 1024);
+      console.log(`[app-server] endless body: server read ${read[0]} bytes before closing`);
+    } finally {
+      server.off("connection", onConnection);
+    }
+  });
+
+  it("takes the client's address from the socket: 30 bad keys from one address never refuse a good key from another", async () => {
+    const { orgId } = await createOrg();
+    const key = await createApiKey(orgId);
+    const body = { metric: "api_calls", quantity: 1, idempotencyKey: "" };
+    const from = (localAddress: string, apiKey: string, headers: Record<string, string> = {}) =>
+      rawRequest("/api/v1/usage/consume", { authorization: `Bearer ${apiKey}`, "content-type": "application/json", ...headers }, (req) =>
+        req.end(JSON.stringify({ ...body, idempotencyKey: randomUUID() })), localAddress);
+    for (let i = 0; i < 30; i++) {
+      // Each guess claims to come from somewhere else: the header is not believed from an untrusted peer.
+      expect((await from("127.0.0.2", `ll_live_guess_${i}`, { "x-forwarded-for": `203.0.113.${i}` })).status).toBe(401);
+    }
+    const limited = await from("127.0.0.2", "ll_live_guess_more", { "x-forwarded-for": "203.0.113.99" });
+    expect(limited.status).toBe(429);
+    expect(JSON.parse(limited.body).error.code).toBe("rate_limited");
+    expect((await from("127.0.0.2", key)).status).toBe(429);
+    expect((await from("127.0.0.3", key)).status).toBe(200);
+    // Nor can a client put another address's name on its own failures.
+    expect((await from("127.0.0.3", key, { "x-forwarded-for": "127.0.0.2" })).status).toBe(200);
+  });
+
+  it("believes X-Forwarded-For from a proxy in TRUSTED_PROXIES", async () => {
+    const { orgId } = await createOrg();
+    const key = await createApiKey(orgId);
+    const behindProxy = createAppServer(ENDPOINTS, () => {}, { trustedProxies: parseTrustedProxies("127.0.0.5") });
+    await new Promise<void>((resolve) => behindProxy.listen(0, "127.0.0.1", resolve));
+    const port = (behindProxy.address() as AddressInfo).port;
+    const via = (client: string, apiKey: string) =>
+      rawRequest("/api/v1/usage/consume", { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "x-forwarded-for": client }, (req) =>
+        req.end(JSON.stringify({ metric: "api_calls", quantity: 1, idempotencyKey: randomUUID() })), "127.0.0.5", port);
+    try {
+      for (let i = 0; i < 30; i++) expect((await via("198.51.100.20", `ll_live_guess_${i}`)).status).toBe(401);
+      expect((await via("198.51.100.20", key)).status).toBe(429);
+      // The same proxy, another client behind it.
+      expect((await via("198.51.100.21", key)).status).toBe(200);
+    } finally {
+      await new Promise<void>((resolve) => behindProxy.close(() => resolve()));
     }
   });
 

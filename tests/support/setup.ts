@@ -4,3 +4,5 @@ process.env.AUTH_SECRET ??= "test-secret";
 process.env.STRIPE_WEBHOOK_SECRET ??= "whsec_test_secret";
 process.env.STRIPE_SECRET_KEY ??= "sk_test_placeholder";
 process.env.AUTH_DEMO_SIGN_IN ??= "true";
+// Abuse-limit counts in Redis (when REDIS_URL is set) under a prefix of this run's own, so runs never see each other's.
+process.env.REDIS_KEY_PREFIX ??= `ledgerline_test_${process.pid}_${Date.now()}:`;

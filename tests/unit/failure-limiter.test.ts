@@ -1,30 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, createFailureLimiter } from "@/lib/auth/failure-limiter";
+import { createFailureLimiter } from "@/lib/auth/failure-limiter";
 
 describe("createFailureLimiter", () => {
-  it("lets a client fail up to the limit, then asks it to wait until the window ends", () => {
-    const limiter = createFailureLimiter({ maxFailures: 3, windowMs: 60_000 });
+  it("lets a client fail up to the limit, then asks it to wait until the window ends", async () => {
+    const limiter = createFailureLimiter({ name: "t", maxFailures: 3, windowMs: 60_000 });
     for (let i = 0; i < 3; i++) {
-      expect(limiter.retryAfter("a", 1_000)).toBeNull();
-      limiter.recordFailure("a", 1_000);
+      expect(limiter.retryAfter("192.0.2.1", 1_000)).toBeNull();
+      await limiter.recordFailure("192.0.2.1", 1_000);
     }
-    expect(limiter.retryAfter("a", 1_000)).toBe(60);
-    expect(limiter.retryAfter("a", 31_000)).toBe(30);
-    expect(limiter.retryAfter("b", 31_000)).toBeNull();
-    expect(limiter.retryAfter("a", 61_000)).toBeNull();
+    expect(limiter.retryAfter("192.0.2.1", 1_000)).toBe(60);
+    expect(limiter.retryAfter("192.0.2.1", 31_000)).toBe(30);
+    expect(limiter.retryAfter("192.0.2.2", 31_000)).toBeNull();
+    expect(limiter.retryAfter("192.0.2.1", 61_000)).toBeNull();
   });
 
-  it("forgets the oldest clients beyond its size", () => {
-    const limiter = createFailureLimiter({ maxFailures: 1, windowMs: 60_000, maxClients: 2 });
-    limiter.recordFailure("a", 0);
-    limiter.recordFailure("b", 0);
-    limiter.recordFailure("c", 0);
-    expect(limiter.retryAfter("a", 1)).toBeNull();
-    expect(limiter.retryAfter("c", 1)).toBe(60);
+  it("starts a new window once the old one has ended", async () => {
+    const limiter = createFailureLimiter({ name: "t", maxFailures: 2, windowMs: 10_000 });
+    await limiter.recordFailure("192.0.2.1", 0);
+    await limiter.recordFailure("192.0.2.1", 10_000);
+    expect(limiter.retryAfter("192.0.2.1", 10_001)).toBeNull();
+    await limiter.recordFailure("192.0.2.1", 10_002);
+    expect(limiter.retryAfter("192.0.2.1", 10_003)).toBe(10);
   });
 
-  it("reads the client address from the first forwarded hop", () => {
-    expect(clientAddress(new Headers({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" }))).toBe("203.0.113.7");
-    expect(clientAddress(new Headers())).toBe("unknown");
+  it("counts an IPv6 client by its /64, so rotating addresses inside it gains nothing", async () => {
+    const limiter = createFailureLimiter({ name: "t", maxFailures: 2, windowMs: 60_000 });
+    await limiter.recordFailure("2001:db8:1:2::1", 0);
+    await limiter.recordFailure("2001:db8:1:2:ffff::9", 0);
+    expect(limiter.retryAfter("2001:db8:1:2::abcd", 1)).toBe(60);
+    expect(limiter.retryAfter("2001:db8:1:3::1", 1)).toBeNull();
+  });
+
+  it("forgets the least recently seen clients beyond its size", async () => {
+    const limiter = createFailureLimiter({ name: "t", maxFailures: 1, windowMs: 60_000, maxClients: 2 });
+    await limiter.recordFailure("192.0.2.1", 0);
+    await limiter.recordFailure("192.0.2.2", 0);
+    await limiter.recordFailure("192.0.2.3", 0);
+    expect(limiter.retryAfter("192.0.2.1", 1)).toBeNull();
+    expect(limiter.retryAfter("192.0.2.3", 1)).toBe(60);
   });
 });
