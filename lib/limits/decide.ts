@@ -14,6 +14,22 @@ export function ceilingFor(capKind: CapKind, limit: Limit): number | null {
   return limit;
 }
 
+/**
+ * No counter goes past this: above it JavaScript and JSON numbers are no
+ * longer exact integers, so every figure in every answer stays exact.
+ */
+export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
+/** The ceiling the store enforces: the cap's, and MAX_COUNTER for metrics without one. */
+export function storeCeiling(capKind: CapKind, limit: Limit): number {
+  return Math.min(ceilingFor(capKind, limit) ?? MAX_COUNTER, MAX_COUNTER);
+}
+
+/** Whether adding `quantity` would take a counter at `total` past MAX_COUNTER: refused whatever the cap. */
+export function overflowsCounter(total: number, quantity: number): boolean {
+  return quantity > 0 && total + quantity > MAX_COUNTER;
+}
+
 export interface Decision {
   allowed: boolean;
   /** The counter after this request if allowed, else unchanged. */
@@ -25,8 +41,7 @@ export interface Decision {
  * the ceiling. A release (quantity <= 0) is never denied.
  */
 export function decide(used: number, quantity: number, capKind: CapKind, limit: Limit): Decision {
-  const ceiling = ceilingFor(capKind, limit);
-  const allowed = quantity <= 0 || ceiling === null || used + quantity <= ceiling;
+  const allowed = quantity <= 0 || used + quantity <= storeCeiling(capKind, limit);
   return { allowed, used: allowed ? used + quantity : used };
 }
 

@@ -7,7 +7,20 @@
  */
 export function createCoalescer<Item, Result>(
   run: (key: string, items: Item[]) => Promise<Result[]>,
-  maxBatch = 1_000,
+  {
+    maxBatch = 1_000,
+    isolate = () => true,
+  }: {
+    maxBatch?: number;
+    /**
+     * Whether a batch that failed with this error is run again item by item,
+     * so that one item the store rejects fails alone instead of failing its
+     * neighbours. Safe because a failed batch changed nothing (it is one
+     * statement); an error that would fail every item alike (the store being
+     * down) should answer false, so that it costs one round trip, not one per item.
+     */
+    isolate?: (error: unknown) => boolean;
+  } = {},
 ) {
   interface Waiting {
     item: Item;
@@ -23,10 +36,21 @@ export function createCoalescer<Item, Result>(
         const results = await run(key, batch.map((w) => w.item));
         batch.forEach((w, i) => w.resolve(results[i]));
       } catch (error) {
-        batch.forEach((w) => w.reject(error));
+        if (batch.length > 1 && isolate(error)) await runAlone(key, batch);
+        else batch.forEach((w) => w.reject(error));
       }
     }
     queues.delete(key);
+  }
+
+  async function runAlone(key: string, batch: Waiting[]) {
+    for (const waiting of batch) {
+      try {
+        waiting.resolve((await run(key, [waiting.item]))[0]);
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
   }
 
   return function submit(key: string, item: Item): Promise<Result> {

@@ -70,8 +70,8 @@ export interface CounterRun {
   now: Date;
   metric: string;
   periodStart: Date;
-  /** The org's ceiling for this metric; null when unlimited. */
-  ceiling: number | null;
+  /** The highest total the org's counter may reach. */
+  ceiling: number;
   limit: number | null;
   resetsAt: string | null;
   events: { idempotencyKey: string; hash: string; quantity: number; userId: string | null }[];

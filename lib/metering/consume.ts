@@ -1,7 +1,9 @@
+import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
+import { isStoreUnavailable } from "@/lib/api/respond";
 import { secondsUntilReset } from "@/lib/billing-cycle";
 import type { SqlExecutor } from "@/lib/db/migrate";
-import { decide, percentUsed } from "@/lib/limits/decide";
+import { decide, MAX_COUNTER, overflowsCounter, percentUsed } from "@/lib/limits/decide";
 import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/messages";
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
@@ -10,7 +12,8 @@ import { consumeRun } from "./consume-run";
 import { readCounter } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
-import { loadTerms, memberOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { processSingleton } from "@/lib/process/singleton";
+import { loadTerms, memberOf, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
@@ -72,6 +75,15 @@ function denial(metric: MetricId, terms: MetricTerms, used: number, byAllocation
   );
 }
 
+/** A quantity that would take the counter past MAX_COUNTER: refused, whatever the cap, so that no figure loses exactness. */
+function quantityOutOfRange(metric: MetricId, used: number, quantity: number) {
+  return new ApiError(
+    "quantity_out_of_range",
+    `This would take ${metric} past ${MAX_COUNTER}, the largest total a meter can hold exactly; nothing was recorded.`,
+    { metric, used, quantity, max: MAX_COUNTER },
+  );
+}
+
 function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
   if (metric === "ai_budget") {
     return new ApiError("invalid_request", "The AI budget is metered through /api/v1/ai/authorize and /api/v1/ai/settle.");
@@ -87,14 +99,14 @@ const RETRYABLE = ["40P01", "LL001"];
 
 // last_used_at is written at most once a minute per key and process, to keep writes off the hot path.
 const KEY_TOUCH_INTERVAL_MS = 60_000;
-const keyTouchedAt = new Map<string, number>();
+const keyTouchedAt = () => processSingleton("api-key-touched-at", () => new LRUCache<string, number>({ max: 10_000 }));
 
 function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
   if (!apiKeyHash) return false;
-  const last = keyTouchedAt.get(apiKeyHash) ?? 0;
+  const touched = keyTouchedAt();
+  const last = touched.get(apiKeyHash) ?? 0;
   if (now.getTime() - last < KEY_TOUCH_INTERVAL_MS) return false;
-  if (keyTouchedAt.size >= 10_000) keyTouchedAt.clear();
-  keyTouchedAt.set(apiKeyHash, now.getTime());
+  touched.set(apiKeyHash, now.getTime());
   return true;
 }
 
@@ -121,13 +133,15 @@ export async function consumeBatch(
       if (!found) byMetric.set(metric, (found = termsFor(terms.context, metric, now)));
       return found;
     };
+    // Every member the batch names, in one query: a batch of unknown ids costs one round trip, not one per event.
+    const members = await membersOf(sql, terms, events.flatMap((event) => (event.userId ? [event.userId] : [])));
     for (const [index, event] of events.entries()) {
       const invalid = invalidQuantity(event.metric, event.quantity);
       if (invalid) {
         outcomes[index] = { ok: false, error: invalid };
         continue;
       }
-      const member = event.userId ? await memberOf(sql, terms, event.userId) : null;
+      const member = event.userId ? (members.get(event.userId) ?? null) : null;
       if (event.userId && !member) {
         outcomes[index] = { ok: false, error: notAMember(event.userId) };
         continue;
@@ -225,9 +239,9 @@ function toOutcome(
         }),
       };
     case "denied_org":
-      return { ok: false, error: denial(event.metric, terms, used, null, now) };
     case "denied_user":
-      return { ok: false, error: denial(event.metric, terms, used, allocation, now) };
+      if (overflowsCounter(used, event.quantity)) return { ok: false, error: quantityOutOfRange(event.metric, used, event.quantity) };
+      return { ok: false, error: denial(event.metric, terms, used, outcome === "denied_user" ? allocation : null, now) };
     default:
       throw new Error(`Unknown outcome ${outcome}`);
   }
@@ -239,11 +253,17 @@ interface Queued {
   now?: Date;
 }
 
-// Concurrent requests for the same org (and key) share one round trip.
-const submit = createCoalescer<Queued, EventOutcome>(async (key, items) => {
-  const [orgId, apiKeyHash] = key.split("\u0000");
-  return consumeBatch(items[0].sql, orgId, items.map((q) => q.event), { now: items[0].now, apiKeyHash: apiKeyHash || undefined });
-});
+// Concurrent requests for the same org (and key) share one round trip. A
+// refusal that concerns the whole batch (the store is down, the org or key is
+// gone) fails it whole; any other error is retried request by request, so one
+// bad request fails alone.
+const submit = createCoalescer<Queued, EventOutcome>(
+  async (key, items) => {
+    const [orgId, apiKeyHash] = key.split("\u0000");
+    return consumeBatch(items[0].sql, orgId, items.map((q) => q.event), { now: items[0].now, apiKeyHash: apiKeyHash || undefined });
+  },
+  { isolate: (error) => !(error instanceof ApiError) && !isStoreUnavailable(error) },
+);
 
 /**
  * Atomically checks and records one usage event. A retry with the same
@@ -270,6 +290,7 @@ export async function checkUsage(sql: SqlExecutor, request: UsageRequest, now = 
   const resetsAt = terms.resetsAt?.toISOString() ?? null;
   const orgKey = { orgId: request.orgId, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
   const current = await readCounter(sql, orgKey);
+  if (overflowsCounter(current.used + current.held, request.quantity)) throw quantityOutOfRange(request.metric, current.used, request.quantity);
   const capKind = METRICS[request.metric].capKind;
   if (!decide(current.used + current.held, request.quantity, capKind, terms.limit).allowed) {
     return decisionBody(request.metric, current.used, terms.limit, resetsAt, false);

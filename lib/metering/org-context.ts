@@ -1,5 +1,5 @@
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, type BillingPeriod } from "@/lib/billing-cycle";
-import { ceilingFor } from "@/lib/limits/decide";
+import { storeCeiling } from "@/lib/limits/decide";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
 
@@ -14,7 +14,8 @@ export interface OrgContext {
 
 export interface MetricTerms {
   limit: Limit;
-  ceiling: number | null;
+  /** The highest total the store lets the counter reach (see storeCeiling). */
+  ceiling: number;
   /** The counter's period: the billing period, or the single cumulative one. */
   periodStart: Date;
   /** When the counter resets; null for cumulative metrics. */
@@ -29,7 +30,7 @@ export function termsFor(org: OrgContext, metric: MetricId, now: Date): MetricTe
   const period = billingPeriodFor(org.billingAnchor, now);
   return {
     limit,
-    ceiling: ceilingFor(definition.capKind, limit),
+    ceiling: storeCeiling(definition.capKind, limit),
     periodStart: definition.cumulative ? CUMULATIVE_PERIOD_START : period.start,
     resetsAt: definition.cumulative ? null : period.end,
     period,

@@ -1,6 +1,8 @@
+import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
 import type { SqlExecutor } from "@/lib/db/migrate";
 import type { LimitOverrides, PlanId } from "@/lib/limits/plans";
+import { processSingleton } from "@/lib/process/singleton";
 import type { Member, OrgContext } from "./org-context";
 
 /**
@@ -9,16 +11,28 @@ import type { Member, OrgContext } from "./org-context";
  * older version (the version moves with every change to plan, anchor,
  * overrides or memberships), and the caller then reloads. So the cache saves a
  * round trip per request without ever applying stale terms.
+ *
+ * Both caches here are bounded (least recently used go first): what a tenant
+ * sends, such as a flood of unknown user ids, can churn them but never grow
+ * the process.
  */
 export interface OrgTerms {
   context: OrgContext;
   version: number;
-  /** userId -> allocations, or null for a user outside the org; filled on demand. */
-  members: Map<string, Member | null>;
 }
 
-const MAX_ENTRIES = 10_000;
-const cache = new Map<string, Promise<OrgTerms | null>>();
+const orgCache = () => processSingleton("org-terms", () => new LRUCache<string, Promise<OrgTerms | null>>({ max: 10_000 }));
+
+// userId -> allocations (null: not a member), per org and config version, so a
+// membership change is never served from here (the version moved).
+const memberCache = () =>
+  processSingleton("org-members", () =>
+    new LRUCache<string, { member: Member | null }>({
+      max: 50_000,
+      // User ids are up to 200 characters: bound the bytes as well as the count.
+      maxSize: 16 * 1024 * 1024,
+      sizeCalculation: (_value, key) => 2 * key.length + 96,
+    }));
 
 /** The org's terms as they are now, bypassing the cache (for reads that go nowhere near the version check). */
 export async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
@@ -35,23 +49,24 @@ export async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTer
       overrides: org.limit_overrides ?? {},
     },
     version: Number(org.config_version),
-    members: new Map(),
   };
 }
 
 export function orgTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
+  const cache = orgCache();
   let entry = cache.get(orgId);
   if (!entry) {
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    entry = loadTerms(sql, orgId);
-    entry.catch(() => cache.delete(orgId));
-    cache.set(orgId, entry);
+    const loading = loadTerms(sql, orgId);
+    loading.catch(() => {
+      if (cache.get(orgId) === loading) cache.delete(orgId);
+    });
+    cache.set(orgId, (entry = loading));
   }
   return entry;
 }
 
 export function forgetOrgTerms(orgId: string) {
-  cache.delete(orgId);
+  orgCache().delete(orgId);
 }
 
 const MAX_ATTEMPTS = 5;
@@ -94,19 +109,36 @@ export function storeRefusal(outcome: string): Error {
 /** The answer for usage or AI work attributed to someone outside the org. */
 export const notAMember = (userId: string) => new ApiError("forbidden", `User "${userId}" is not a member of this organization.`);
 
-export async function memberOf(sql: SqlExecutor, terms: OrgTerms, userId: string): Promise<Member | null> {
-  if (terms.members.has(userId)) return terms.members.get(userId)!;
-  const [row] = await sql.query<{ ai_allocation_micros: string | null; enrichment_allocation: string | null }>(
-    `SELECT ai_allocation_micros::text, enrichment_allocation::text FROM memberships WHERE org_id = $1 AND user_id = $2`,
-    [terms.context.id, userId],
+const memberKey = (terms: OrgTerms, userId: string) => `${terms.context.id}\u0000${terms.version}\u0000${userId}`;
+
+/** Each user's allocations, or null for someone outside the org: cached, and one query for all the ids not cached. */
+export async function membersOf(sql: SqlExecutor, terms: OrgTerms, userIds: Iterable<string>): Promise<Map<string, Member | null>> {
+  const cache = memberCache();
+  const found = new Map<string, Member | null>();
+  const missing: string[] = [];
+  for (const userId of new Set(userIds)) {
+    const cached = cache.get(memberKey(terms, userId));
+    if (cached) found.set(userId, cached.member);
+    else missing.push(userId);
+  }
+  if (!missing.length) return found;
+  const rows = await sql.query<{ user_id: string; ai_allocation_micros: string | null; enrichment_allocation: string | null }>(
+    `SELECT user_id, ai_allocation_micros::text, enrichment_allocation::text FROM memberships WHERE org_id = $1 AND user_id = ANY($2::text[])`,
+    [terms.context.id, missing],
   );
-  const member = row
-    ? {
-        userId,
-        aiAllocationMicros: row.ai_allocation_micros === null ? null : Number(row.ai_allocation_micros),
-        enrichmentAllocation: row.enrichment_allocation === null ? null : Number(row.enrichment_allocation),
-      }
-    : null;
-  terms.members.set(userId, member);
-  return member;
+  const members = new Map(rows.map((row) => [row.user_id, {
+    userId: row.user_id,
+    aiAllocationMicros: row.ai_allocation_micros === null ? null : Number(row.ai_allocation_micros),
+    enrichmentAllocation: row.enrichment_allocation === null ? null : Number(row.enrichment_allocation),
+  }]));
+  for (const userId of missing) {
+    const member = members.get(userId) ?? null;
+    cache.set(memberKey(terms, userId), { member });
+    found.set(userId, member);
+  }
+  return found;
+}
+
+export async function memberOf(sql: SqlExecutor, terms: OrgTerms, userId: string): Promise<Member | null> {
+  return (await membersOf(sql, terms, [userId])).get(userId) ?? null;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
 import { appUrl } from "@/lib/app-url";
 
 /**
@@ -49,6 +50,18 @@ export function stripeConnected(env: Record<string, string | undefined> = proces
   return key !== PLACEHOLDER_SECRET_KEY || Boolean(env.STRIPE_API_BASE);
 }
 
+/**
+ * The webhook signing secret. Unset or malformed, the webhook answers 503
+ * `webhook_not_configured` (Stripe retries, and the operator is told what to
+ * set) rather than failing on an error no one reads.
+ */
 export function webhookSecret(env: NodeJS.ProcessEnv = process.env): string {
-  return webhookEnv.parse(env).STRIPE_WEBHOOK_SECRET;
+  const parsed = webhookEnv.safeParse(env);
+  if (parsed.success) return parsed.data.STRIPE_WEBHOOK_SECRET;
+  throw new ApiError(
+    "webhook_not_configured",
+    env.STRIPE_WEBHOOK_SECRET
+      ? "STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...): set it to this endpoint's signing secret from the Stripe dashboard, or the one `stripe listen` prints."
+      : "Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET to this endpoint's signing secret from the Stripe dashboard, or the one `stripe listen` prints.",
+  );
 }

@@ -1,6 +1,8 @@
+import { readBodyWithin } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { errorResponse } from "@/lib/api/respond";
 import { db } from "@/lib/db";
+import { webhookSecret } from "@/lib/stripe/config";
 import { handleStripeEvent } from "@/lib/stripe/handle-event";
 import { verifyStripeEvent } from "@/lib/stripe/verify-event";
 
@@ -8,18 +10,18 @@ import { verifyStripeEvent } from "@/lib/stripe/verify-event";
 const MAX_EVENT_BYTES = 1024 * 1024;
 
 /**
- * Stripe's webhook. The signature is checked on the raw bytes before anything
- * else; a bad, missing or stale one is a 400 and nothing is processed. Every
- * verified event, replays included, is acknowledged with 200 once recorded; an
- * error answers 5xx so that Stripe delivers the event again.
+ * Stripe's webhook. Without a signing secret it answers 503
+ * webhook_not_configured before reading anything. The signature is checked on
+ * the raw bytes, read up to the size limit and no further; a bad, missing or
+ * stale one is a 400 and nothing is processed. Every verified event, replays
+ * included, is acknowledged with 200 once recorded; an error answers 5xx so
+ * that Stripe delivers the event again.
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const declared = Number(request.headers.get("content-length") ?? 0);
-    if (declared > MAX_EVENT_BYTES) throw tooLarge();
-    const body = new Uint8Array(await request.arrayBuffer());
-    if (body.byteLength > MAX_EVENT_BYTES) throw tooLarge();
-    const event = verifyStripeEvent(body, request.headers.get("stripe-signature"));
+    const secret = webhookSecret();
+    const body = await readBodyWithin(request, MAX_EVENT_BYTES, tooLarge);
+    const event = verifyStripeEvent(body, request.headers.get("stripe-signature"), secret);
     await handleStripeEvent(db(), event);
     return Response.json({ received: true });
   } catch (error) {
