@@ -39,7 +39,7 @@ export function createAppServer(
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method]);
   }
 
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(request.socket.remoteAddress, headerText(request, "x-forwarded-for"), trustedProxies);
     const path = apiPath(request.url ?? "/");
     const endpoint = endpoints[`${request.method} ${path}`];
@@ -49,6 +49,10 @@ export function createAppServer(
     if (tooLarge) return refuse(request, response, tooLarge);
     void fallback(request, response);
   });
+  // A client that trickles its headers or body holds a connection for at most this long (Node allows 5 minutes).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
 }
 
 function headerText(request: IncomingMessage, name: string): string | undefined {
