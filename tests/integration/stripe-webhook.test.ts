@@ -37,6 +37,23 @@ describe("signature", () => {
     expect(await recordedEvents(event.id)).toHaveLength(0);
   });
 
+  it("answers 503 webhook_not_configured, naming the variable, when no signing secret is set, and changes nothing", async () => {
+    const { orgId, db, event } = await proOrgUpgradeEvent();
+    const signed = process.env.STRIPE_WEBHOOK_SECRET!;
+    vi.stubEnv("STRIPE_WEBHOOK_SECRET", "");
+    try {
+      const response = await deliver(event, { secret: signed });
+      expect(response.status).toBe(503);
+      const { error } = await response.json();
+      expect(error.code).toBe("webhook_not_configured");
+      expect(error.message).toContain("STRIPE_WEBHOOK_SECRET");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect((await db.org.findUniqueOrThrow({ where: { id: orgId } })).plan).toBe("free");
+    expect(await recordedEvents(event.id)).toHaveLength(0);
+  });
+
   it("refuses a correctly signed delivery whose timestamp is older than the tolerance", async () => {
     const { orgId, db, event } = await proOrgUpgradeEvent();
     const stale = Math.floor(Date.now() / 1000) - 10 * 60;
