@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
+import { processSingleton } from "@/lib/process/singleton";
 
 const KEY_PREFIX = "ll_live_";
 
@@ -46,16 +48,14 @@ export async function authenticateApiKey(db: PrismaClient, keyHash: string, now 
 // A key's org never changes, so hash -> org is safe to remember. Whether the key
 // is still valid is not: routes that use this must have the store re-check the
 // key in the same round trip as their work (see ledgerline_consume).
-const keyOrgs = new Map<string, string>();
-const MAX_REMEMBERED_KEYS = 10_000;
+const keyOrgs = () => processSingleton("api-key-orgs", () => new LRUCache<string, string>({ max: 10_000 }));
 
 function rememberKeyOrg(keyHash: string, orgId: string) {
-  if (keyOrgs.size >= MAX_REMEMBERED_KEYS) keyOrgs.delete(keyOrgs.keys().next().value!);
-  keyOrgs.set(keyHash, orgId);
+  keyOrgs().set(keyHash, orgId);
 }
 
 /** The org a key belongs to, from memory when known; revocation is left to the caller's store check. */
 export async function orgOfApiKey(db: PrismaClient, keyHash: string) {
-  const known = keyOrgs.get(keyHash);
+  const known = keyOrgs().get(keyHash);
   return known ? { orgId: known } : authenticateApiKey(db, keyHash);
 }
