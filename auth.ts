@@ -1,20 +1,26 @@
 import NextAuth from "next-auth";
 import { db } from "@/lib/db";
+import { demoInviteeProviders } from "@/lib/auth/demo-invitee-provider";
 import { authProviders } from "@/lib/auth/providers";
+import { maySignIn } from "@/lib/auth/sign-in-admission";
+import { endUserSession, SESSION_MAX_AGE_S, startUserSession } from "@/lib/auth/user-sessions";
 
 /**
- * Sessions are JWTs that carry only the user id: the role and org are read
- * from the membership on every request (lib/auth/session.ts), so a changed
- * role takes effect at once.
+ * Sessions are JWTs that carry only a session id (`sid`), the key of a
+ * user_sessions row written at sign-in. Who is signed in, and whether they
+ * still are, is read from that row and the membership on every request
+ * (lib/auth/session.ts): deleting the row (sign-out, member removal) ends the
+ * session at once, and a changed role takes effect at once.
  */
 
-async function memberUserId(email: string | null | undefined): Promise<string | null> {
-  if (!email) return null;
-  const user = await db().user.findFirst({
-    where: { email: { equals: email, mode: "insensitive" }, memberships: { some: {} } },
-    select: { id: true },
-  });
-  return user?.id ?? null;
+declare module "next-auth" {
+  interface Session {
+    /**
+     * The session's row id. Harmless in the browser's copy of the session:
+     * it opens nothing without the encrypted cookie that carries it.
+     */
+    sessionId?: string;
+  }
 }
 
 // `npm run dev` works without a .env; anywhere else AUTH_SECRET must be set, or Auth.js refuses to start.
@@ -22,21 +28,27 @@ const DEVELOPMENT_SECRET = "development-only-secret-change-me-in-production";
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: process.env.AUTH_SECRET ?? (process.env.NODE_ENV === "development" ? DEVELOPMENT_SECRET : undefined),
-  providers: authProviders(),
-  session: { strategy: "jwt" },
+  providers: [...authProviders(), ...demoInviteeProviders()],
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin", error: "/signin" },
   callbacks: {
-    // Any provider: the account's email must belong to a member of an org.
+    // Any provider: the account's email must belong to a member of an org or to an open invitation.
     async signIn({ user }) {
-      return (await memberUserId(user.email)) !== null;
+      return maySignIn(db(), user.email);
     },
     async jwt({ token, user }) {
-      if (user) token.userId = await memberUserId(user.email);
+      if (user?.email) token.sid = await startUserSession(db(), user.email);
       return token;
     },
     session({ session, token }) {
-      if (typeof token.userId === "string") session.user.id = token.userId;
+      if (typeof token.sid === "string") session.sessionId = token.sid;
       return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await endUserSession(db(), sid);
     },
   },
 });

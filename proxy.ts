@@ -1,12 +1,41 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 /**
- * A fresh nonce per page view and a strict Content Security Policy: scripts
- * run only when they carry the nonce (Next applies it to its own scripts) or
- * are loaded by one that does. API routes are left out: they serve JSON, and
- * the enforcement path should not pay for this.
+ * The host a browser addressed: the first X-Forwarded-Host when a proxy in
+ * front set one, else Host. Next's own server-action check compares Origin
+ * with the same value.
+ */
+function requestHost(headers: Headers): string | null {
+  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host");
+  return host ? host.toLowerCase() : null;
+}
+
+/**
+ * A POST sent from a page of another origin. Every POST that reaches the
+ * proxy (pages, not /api) is a server action: with the Next-Action header from
+ * the app's own script, or a plain form post. Next refuses a cross-origin one
+ * by throwing, which answers 500. `Origin: null` (a sandboxed or privacy-
+ * sensitive context) does not parse, so it is refused too. A POST without
+ * Origin is left to Next, which lets it through: browsers send Origin on every
+ * POST, so only a non-browser client omits it, and it carries no victim's cookie.
+ */
+function crossOriginPost(request: NextRequest): boolean {
+  const origin = request.headers.get("origin");
+  if (request.method !== "POST" || origin === null) return false;
+  return !URL.canParse(origin) || new URL(origin).host !== requestHost(request.headers);
+}
+
+/**
+ * A cross-origin POST answers 403 with a short text, before Next's action
+ * handling. Every other page view gets a fresh nonce and a strict Content
+ * Security Policy: scripts run only when they carry the nonce (Next applies it
+ * to its own scripts) or are loaded by one that does. API routes are left out:
+ * they serve JSON, and the enforcement path should not pay for this.
  */
 export function proxy(request: NextRequest) {
+  if (crossOriginPost(request)) {
+    return new NextResponse("Forbidden: this request came from another site.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const development = process.env.NODE_ENV === "development";
   const policy = [

@@ -1,32 +1,63 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { PERSONAS, signInAs } from "./support/personas";
 
 /**
- * Admin > Members on Freebie (Free plan: 1 Power seat, held by Fred; 2
+ * Admin > Members. On Freebie (Free plan: 1 Power seat, held by Fred; 2
  * Collaborator seats): a full seat type refuses the invitation with the
- * reason, another goes out by email (the mail outbox), and its link joins.
+ * reason, another goes out by email (the mail outbox), and its link joins only
+ * the invited person. On Summit (no seat caps, so these invitations never
+ * compete with Freebie's): removing a member signs them out at once.
  */
 
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
-test("invite: refused at the seat cap, sent otherwise, accepted through the emailed link", async ({ page }) => {
+async function invite(page: Page, email: string) {
+  const form = page.getByRole("form", { name: "Invite a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId(`invitation-${email}`)).toBeVisible();
+}
+
+/** The newest invitation link sent to `email`, read from the mail outbox as the invitee would read their inbox. */
+async function invitationLink(page: Page, email: string): Promise<string> {
+  await page.goto("/admin/mail-outbox");
+  const letter = page.getByTestId("outbox-message").filter({ hasText: `To ${email}` }).first();
+  return new URL((await letter.getByRole("link").getAttribute("href"))!).pathname;
+}
+
+/** The invitee, in a browser of their own: signs in as the invited address (demo), accepts, and lands signed in. */
+async function joinAs(browser: Browser, link: string, email: string, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(link);
+  await expect(page.getByTestId("invitation-sign-in")).toContainText(`Sign in as ${email} to accept`);
+  await page.getByRole("button", { name: `Demo: sign in as ${email}` }).click();
+  await page.waitForURL((url) => url.pathname === link);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.getByTestId("invitation-accepted")).toContainText(`signed in as ${email}.`);
+  await page.getByRole("link", { name: "Continue to Ledgerline" }).click();
+  await expect(page.getByTestId("user-name")).toHaveText(name);
+  return page;
+}
+
+test("invite: refused at the seat cap, sent otherwise; the link joins only the invitee, signed in as the invited address", async ({ page, browser }) => {
   page.on("dialog", (dialog) => dialog.accept());
   await signInAs(page, PERSONAS.freebieAdmin, "/admin/members");
   await expect(page.getByTestId("seats-power")).toContainText("1 of 1");
   await expect(page.getByTestId("seats-power")).toContainText("full");
 
-  const invite = page.getByRole("form", { name: "Invite a member" });
+  const form = page.getByRole("form", { name: "Invite a member" });
   const email = `pat-${unique()}@freebie.test`;
-  await invite.getByLabel("Email").fill(email);
-  await invite.getByLabel("Seat").selectOption("power");
-  await invite.getByRole("button", { name: "Send invitation" }).click();
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Seat").selectOption("power");
+  await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByTestId("invite-message")).toHaveText(
     "The only Power seat on the Free plan is taken (1 member). Upgrade the plan in Admin > Billing, or revoke a pending invitation, to add another Power member.",
   );
 
-  await invite.getByLabel("Email").fill(email);
-  await invite.getByLabel("Seat").selectOption("collaborator");
-  await invite.getByRole("button", { name: "Send invitation" }).click();
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Seat").selectOption("collaborator");
+  await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByTestId("invite-message")).toHaveText(`Invitation sent to ${email}. The email is in the mail outbox.`);
   await expect(page.getByTestId(`invitation-${email}`)).toContainText("User · Collaborator seat · invited by Fred Brooks");
 
@@ -35,14 +66,19 @@ test("invite: refused at the seat cap, sent otherwise, accepted through the emai
   await expect(page.getByTestId(`invitation-${email}`).getByRole("status")).toContainText("Sent again with a new link");
 
   await page.getByRole("link", { name: "Mail outbox" }).click();
-  const letter = page.getByTestId("outbox-message").filter({ hasText: `To ${email}` }).first();
-  await expect(letter).toContainText("Fred Brooks invited you to Freebie on Ledgerline");
-  const link = await letter.getByRole("link").getAttribute("href");
-  await page.goto(new URL(link!).pathname);
+  await expect(page.getByTestId("outbox-message").filter({ hasText: `To ${email}` }).first()).toContainText("Fred Brooks invited you to Freebie on Ledgerline");
+  const link = await invitationLink(page, email);
+
+  // The admin who read the outbox holds the link, but is not the invitee: no way to accept.
+  await page.goto(link);
   await expect(page.getByRole("heading", { name: "Join Freebie" })).toBeVisible();
-  await page.getByLabel("Your name").fill("Pat Example");
-  await page.getByRole("button", { name: "Accept invitation" }).click();
-  await expect(page.getByTestId("invitation-accepted")).toContainText(`You are in. Sign in as ${email} to start.`);
+  await expect(page.getByTestId("invitation-wrong-account")).toContainText(`You are signed in as fred@freebie.test, but this invitation is for ${email}.`);
+  await expect(page.getByRole("button", { name: "Accept invitation" })).toHaveCount(0);
+
+  // Signed out, the page offers sign-in that comes back to the invitation.
+  const invitee = await joinAs(browser, link, email, "Pat Example");
+  await expect(invitee.getByTestId("org-name")).toHaveText("Freebie");
+  await invitee.context().close();
 
   await page.goto("/admin/members");
   await expect(page.getByTestId(`member-${email}`)).toContainText("Pat Example");
@@ -51,15 +87,56 @@ test("invite: refused at the seat cap, sent otherwise, accepted through the emai
   await expect(page.getByTestId("audit-entry").first()).toContainText("Accepted an invitation");
 });
 
+test("the invitation page offers a sign-in back to it, and the demo sign-in only for an address with no user yet", async ({ page, browser }) => {
+  page.on("dialog", (dialog) => dialog.accept());
+  await signInAs(page, PERSONAS.summitAdmin, "/admin/members");
+  const existing = "ada@acme.test"; // a demo person: a user already
+  await invite(page, existing);
+  const link = await invitationLink(page, existing);
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByTestId("invitation-sign-in")).toContainText(`Sign in as ${existing} to accept`);
+  await expect(visitor.getByRole("button", { name: /^Demo: sign in as/ })).toHaveCount(0);
+  await visitor.getByRole("link", { name: "Sign in to accept" }).click();
+  await expect(visitor).toHaveURL(`/signin?callbackUrl=${encodeURIComponent(link)}`);
+  await visitor.locator(`button[data-user-id="${PERSONAS.acmeSuperAdmin}"]`).click();
+  await visitor.waitForURL((url) => url.pathname === link);
+  await expect(visitor.getByRole("button", { name: "Accept invitation" })).toBeVisible();
+  await visitor.context().close();
+
+  // Leave Summit as seeded.
+  await page.goto("/admin/members");
+  await page.getByTestId(`invitation-${existing}`).getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByTestId(`invitation-${existing}`)).toHaveCount(0);
+});
+
+test("remove: the member's seat is freed, it is audited, and their next page load goes to sign-in", async ({ page, browser }) => {
+  page.on("dialog", (dialog) => dialog.accept());
+  await signInAs(page, PERSONAS.summitAdmin, "/admin/members");
+  await expect(page.getByTestId("member-sam@summit.test").getByRole("button", { name: "Remove" })).toHaveCount(0); // never yourself
+  const email = `quinn-${unique()}@summit.test`;
+  await invite(page, email);
+  const member = await joinAs(browser, await invitationLink(page, email), email, "Quinn Example");
+
+  await page.goto("/admin/members");
+  await page.getByTestId(`member-${email}`).getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId(`member-${email}`)).toHaveCount(0);
+  await page.goto("/admin/audit");
+  await expect(page.getByTestId("audit-entry").first()).toContainText("Removed a member");
+  await expect(page.getByTestId("audit-entry").first()).toContainText(email);
+
+  await member.goto("/settings/usage");
+  await expect(member).toHaveURL(/\/signin\?callbackUrl=%2Fsettings%2Fusage$/);
+  await member.context().close();
+});
+
 test("revoke frees the invitation's seat", async ({ page }) => {
   page.on("dialog", (dialog) => dialog.accept());
   await signInAs(page, PERSONAS.freebieAdmin, "/admin/members");
   const email = `rory-${unique()}@freebie.test`;
-  const invite = page.getByRole("form", { name: "Invite a member" });
-  await invite.getByLabel("Email").fill(email);
-  await invite.getByRole("button", { name: "Send invitation" }).click();
+  await invite(page, email);
   const row = page.getByTestId(`invitation-${email}`);
-  await expect(row).toBeVisible();
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toHaveCount(0);
 });

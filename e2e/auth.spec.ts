@@ -17,3 +17,18 @@ test("the header names the org and the person, and signs out", async ({ page }) 
   await page.goto("/settings/usage");
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test("a session cookie copied before sign-out no longer opens /settings/usage after sign-out", async ({ page, browser }) => {
+  await signInAs(page, PERSONAS.northwindAdmin);
+  const copy = await browser.newContext();
+  await copy.addCookies(await page.context().cookies());
+  const thief = await copy.newPage();
+  await thief.goto("/settings/usage");
+  await expect(thief.getByTestId("user-name")).toHaveText("Nina Simone"); // the copy works while the session lives
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await thief.goto("/settings/usage");
+  await expect(thief).toHaveURL(/\/signin\?callbackUrl=%2Fsettings%2Fusage$/);
+  await copy.close();
+});

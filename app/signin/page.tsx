@@ -8,8 +8,8 @@ import { BrandMark } from "@/components/ui/brand-mark";
 export const metadata: Metadata = { title: "Sign in · Ledgerline" };
 
 const ERRORS: Record<string, string> = {
-  AccessDenied: "That account is not a member of any organization here.",
-  CredentialsSignin: "That demo user is not in the database yet: run `npm run db:seed` and try again.",
+  AccessDenied: "That account is not a member of any organization here and has no open invitation.",
+  CredentialsSignin: "The demo sign-in was refused: that demo person is not in the database yet (run `npm run db:seed`), or the invitation is no longer open.",
   RateLimited: "Too many failed sign-in attempts from your address. Wait a few minutes and try again.",
 };
 

@@ -1,8 +1,8 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState } from "react";
 import { joinOrg } from "@/app/invite/[token]/actions";
+import { ButtonLink } from "@/components/ui/button-link";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { TextField } from "@/components/ui/text-field";
@@ -13,9 +13,9 @@ export function AcceptInvitationForm({ token, suggestedName }: { token: string; 
     return (
       <div className="mt-5" data-testid="invitation-accepted">
         <FormMessage state={state} />
-        <Link href="/signin" className="mt-4 inline-flex rounded-lg bg-blue-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-blue-700">
-          Go to sign-in
-        </Link>
+        <ButtonLink href="/settings/usage" className="mt-4">
+          Continue to Ledgerline
+        </ButtonLink>
       </div>
     );
   }

@@ -1,3 +1,5 @@
+import { removeFromOrg } from "@/app/(app)/admin/members/actions";
+import { ActionButton } from "@/components/ui/action-button";
 import type { MembersView } from "@/lib/admin/members-view";
 import { SeatSelect } from "./seat-select";
 
@@ -12,7 +14,19 @@ export function MembersTable({ view }: { view: MembersView }) {
               {member.email} · {member.role}
             </p>
           </div>
-          <SeatSelect orgId={view.orgId} userId={member.userId} name={member.name} seatType={member.seatType} seatTypes={view.seatTypes} />
+          <div className="flex flex-wrap items-center justify-end gap-2">
+            <SeatSelect orgId={view.orgId} userId={member.userId} name={member.name} seatType={member.seatType} seatTypes={view.seatTypes} />
+            {member.removable && (
+              <ActionButton
+                action={removeFromOrg}
+                fields={{ orgId: view.orgId, userId: member.userId }}
+                label="Remove"
+                pendingLabel="Removing…"
+                variant="danger"
+                confirm={`Remove ${member.name} from the organization? Their seat is freed and they are signed out at once.`}
+              />
+            )}
+          </div>
         </li>
       ))}
     </ul>

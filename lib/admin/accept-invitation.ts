@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { Role } from "@/lib/auth/roles";
+import { attachSessionToUser, liveSession } from "@/lib/auth/user-sessions";
 import { TX_OPTIONS } from "@/lib/metering/types";
 import { auditActor } from "./actor";
 import { hashInvitationToken } from "./invitation-token";
@@ -14,6 +15,8 @@ export interface InvitationDetails {
   role: Role;
   seatType: SeatType;
   expiresAt: string;
+  /** Whether the address already belongs to a user, who must then sign in as themselves. */
+  hasUser: boolean;
 }
 
 const CLOSED = "This invitation link is no longer valid: it was accepted, revoked, replaced by a newer one, or it expired. Ask an admin to resend it.";
@@ -22,29 +25,40 @@ const CLOSED = "This invitation link is no longer valid: it was accepted, revoke
 export async function invitationForToken(db: PrismaClient, token: string, now = new Date()): Promise<InvitationDetails | null> {
   const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return null;
+  const user = await db.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } }, select: { id: true } });
   return {
     orgName: invitation.org.name,
     email: invitation.email,
     role: invitation.role,
     seatType: invitation.seatType,
     expiresAt: invitation.expiresAt.toISOString(),
+    hasUser: user !== null,
   };
 }
 
 /**
- * Turns an open invitation into a membership with its role and seat type.
+ * Turns an open invitation into a membership with its role and seat type, for
+ * the person signed in with `sessionId` only, and only if the address their
+ * sign-in vouched for is the invited one (case-insensitive): holding the link
+ * is not enough, so whoever reads an outbox cannot enrol someone else.
  * The invitation already held the seat, so accepting never meets the seat
- * cap. A new address becomes a user named as they typed; an existing user
- * (a member of another org) keeps their name.
+ * cap. A new address becomes a user named as they typed, and the session it
+ * accepted from becomes that user's, so the invitee is signed in as the new
+ * member from their next request; an existing user keeps their name.
  */
-export async function acceptInvitation(db: PrismaClient, input: { token: string; name: string }, now = new Date()) {
+export async function acceptInvitation(db: PrismaClient, input: { token: string; name: string; sessionId: string }, now = new Date()) {
   const tokenHash = hashInvitationToken(input.token);
   return db.$transaction(async (tx) => {
+    const session = await liveSession(tx, input.sessionId, now);
+    if (!session) throw new ApiError("unauthorized", "Sign in to accept the invitation.");
     const found = await tx.invitation.findUnique({ where: { tokenHash }, select: { orgId: true } });
     if (!found) throw new ApiError("not_found", CLOSED);
     await lockSeats(tx, found.orgId);
-    const invitation = await tx.invitation.findUnique({ where: { tokenHash } });
+    const invitation = await tx.invitation.findUnique({ where: { tokenHash }, include: { org: { select: { name: true } } } });
     if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw new ApiError("not_found", CLOSED);
+    if (invitation.email.toLowerCase() !== session.email.toLowerCase()) {
+      throw new ApiError("forbidden", `This invitation is for ${invitation.email}; you are signed in as ${session.email}.`);
+    }
 
     const user =
       (await tx.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } } })) ??
@@ -53,12 +67,13 @@ export async function acceptInvitation(db: PrismaClient, input: { token: string;
     if (existing) throw new ApiError("already_exists", `${invitation.email} is already a member of this organization.`);
     await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role, seatType: invitation.seatType, createdAt: now } });
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now, acceptedUserId: user.id } });
+    await attachSessionToUser(tx, session.id, user.id);
     await recordAudit(tx, {
       orgId: invitation.orgId,
       actor: auditActor({ userId: user.id }),
       action: "invitation_accepted",
       after: { invitation: invitation.id, member: user.id, email: invitation.email, role: invitation.role, seatType: invitation.seatType },
     });
-    return { orgId: invitation.orgId, userId: user.id, email: invitation.email };
+    return { orgId: invitation.orgId, orgName: invitation.org.name, userId: user.id, email: invitation.email };
   }, TX_OPTIONS);
 }

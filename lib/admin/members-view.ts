@@ -12,6 +12,8 @@ export interface MemberRowView {
   email: string;
   role: string;
   seatType: SeatType;
+  /** Whether the viewer may remove them: never themselves, and a super admin only by a super admin. */
+  removable: boolean;
 }
 
 export interface InvitationRowView {
@@ -45,7 +47,7 @@ export interface MembersView {
   seatTypes: { value: SeatType; label: string }[];
 }
 
-export async function getMembersView(db: PrismaClient, orgId: string, viewerRole: Role, now = new Date()): Promise<MembersView> {
+export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date()): Promise<MembersView> {
   const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } });
   const [memberships, invitations, seats] = await Promise.all([
     db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
@@ -56,7 +58,14 @@ export async function getMembersView(db: PrismaClient, orgId: string, viewerRole
   return {
     orgId,
     planName: PLANS[org.plan].name,
-    members: memberships.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: ROLE_LABELS[m.role], seatType: m.seatType })),
+    members: memberships.map((m) => ({
+      userId: m.userId,
+      name: m.user.name,
+      email: m.user.email,
+      role: ROLE_LABELS[m.role],
+      seatType: m.seatType,
+      removable: m.userId !== viewer.userId && (m.role !== "super_admin" || viewer.role === "super_admin"),
+    })),
     invitations: invitations.map((i) => {
       const expired = i.expiresAt <= now;
       return {
@@ -77,7 +86,7 @@ export async function getMembersView(db: PrismaClient, orgId: string, viewerRole
       limit: s.limit === null ? "Unlimited" : String(s.limit),
       full: s.limit !== null && s.members + s.pending >= s.limit,
     })),
-    invitableRoles: ROLES.filter((role) => role !== "super_admin" || viewerRole === "super_admin").map((value) => ({ value, label: ROLE_LABELS[value] })),
+    invitableRoles: ROLES.filter((role) => role !== "super_admin" || viewer.role === "super_admin").map((value) => ({ value, label: ROLE_LABELS[value] })),
     seatTypes: SEAT_TYPES.map((value) => ({ value, label: SEAT_LABELS[value] })),
   };
 }

@@ -1,12 +1,14 @@
 import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { isPrivateAddress } from "./webhook-address";
 
 /**
  * POSTs a webhook body and reports the HTTP status, or why there is none. An
- * admin chooses the URL, so by default the server refuses to post to loopback,
- * private and link-local addresses (the cloud metadata service among them),
+ * admin chooses the URL, so by default the server posts only to public unicast
+ * addresses (./webhook-address.ts: no loopback, private or link-local address,
+ * the cloud metadata service among them, in any IPv4 or IPv6 spelling),
  * checked on the address actually connected to, so DNS cannot point around it.
  * Development and tests allow them (WEBHOOK_ALLOW_PRIVATE_NETWORKS).
  */
@@ -18,26 +20,14 @@ export interface PostOutcome {
 
 const TIMEOUT_MS = 10_000;
 
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12], ["192.168.0.0", 16], ["224.0.0.0", 3]] as const) {
-  PRIVATE.addSubnet(net, prefix, "ipv4");
-}
-for (const [net, prefix] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8]] as const) PRIVATE.addSubnet(net, prefix, "ipv6");
-
-export function isPrivateAddress(address: string): boolean {
-  const mapped = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i)?.[1];
-  if (mapped) return isPrivateAddress(mapped);
-  return PRIVATE.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
-}
-
 export function privateNetworksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.WEBHOOK_ALLOW_PRIVATE_NETWORKS) return env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === "true";
   return env.NODE_ENV !== "production";
 }
 
-const REFUSED = "Refused: the webhook URL points to a private or loopback address.";
+const REFUSED = "Refused: the webhook URL points to an address that is not public (loopback, private, link-local or reserved).";
 
-/** dns.lookup that fails on private answers, for http.request's `lookup` option. */
+/** dns.lookup that fails when any answer is not public, for http.request's `lookup` option. */
 function publicLookup(hostname: string, options: LookupOptions, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) {
   lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);

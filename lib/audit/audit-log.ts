@@ -35,6 +35,7 @@ const ACTIONS: Record<string, string> = {
   invitation_revoked: "Revoked an invitation",
   invitation_accepted: "Accepted an invitation",
   seat_changed: "Changed a member's seat",
+  member_removed: "Removed a member",
   api_key_created: "Created an API key",
   api_key_revoked: "Revoked an API key",
   alert_webhook_changed: "Set the alert webhook",

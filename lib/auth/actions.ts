@@ -5,12 +5,15 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
+import { invitationPath } from "@/lib/admin/invitation-token";
 import { requestClientAddress } from "@/lib/http/client-address";
+import { DEMO_INVITEE_PROVIDER_ID } from "./demo-invitee-provider";
 import { signInFailures } from "./failure-limiter";
 import { DEMO_PROVIDER_ID } from "./providers";
 import { safeReturnPath } from "./return-path";
 
 const demoSignInForm = z.object({ userId: z.string().min(1).max(200), callbackUrl: z.string().optional() });
+const inviteeSignInForm = z.object({ token: z.string().regex(/^[\w-]{16,200}$/) });
 const providerSignInForm = z.object({ providerId: z.string().min(1).max(100), callbackUrl: z.string().optional() });
 
 // signIn() redirects by throwing; only Auth.js's own errors are turned into a message on the sign-in page.
@@ -33,6 +36,12 @@ async function signInOrExplain(run: () => Promise<unknown>) {
 export async function signInAsDemoUser(form: FormData) {
   const { userId, callbackUrl } = demoSignInForm.parse(Object.fromEntries(form));
   await signInOrExplain(() => signIn(DEMO_PROVIDER_ID, { userId, redirectTo: safeReturnPath(callbackUrl) }));
+}
+
+/** Demo only: signs in as an invitation's address, and comes back to the invitation to accept it. */
+export async function signInAsInvitee(form: FormData) {
+  const { token } = inviteeSignInForm.parse(Object.fromEntries(form));
+  await signInOrExplain(() => signIn(DEMO_INVITEE_PROVIDER_ID, { token, redirectTo: invitationPath(token) }));
 }
 
 export async function signInWithProvider(form: FormData) {

@@ -13,8 +13,8 @@ import { DEMO_ORGS } from "@/lib/demo/orgs";
  *   anywhere else with AUTH_DEMO_SIGN_IN=true;
  * - each OAuth provider below once its AUTH_<ID>_ID and AUTH_<ID>_SECRET are
  *   set (Auth.js reads them, and AUTH_<ID>_ISSUER, from the environment).
- * Whatever the method, only an existing user with a membership gets in: the
- * account's email must match a user (see the callbacks in auth.ts).
+ * Whatever the method, only a member, or the address of an open invitation
+ * (to accept it), gets in: the account's email decides (see the callbacks in auth.ts).
  */
 
 export const DEMO_PROVIDER_ID = "demo";

@@ -10,6 +10,7 @@
  */
 import { execSync } from "node:child_process";
 import { encode } from "next-auth/jwt";
+import { startUserSession } from "@/lib/auth/user-sessions";
 import { createBenchDatabase } from "./database";
 import { checkExactness, ledgerRows } from "./exactness";
 import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, benchUser } from "./fixtures";
@@ -119,12 +120,14 @@ try {
     rows.push({ name: "Batch ingest: 1,000 events per request", value: eventsPerSecond, unit: "events/s", targets: [{ label: ">= 50,000/s", pass: eventsPerSecond >= 50_000 }] });
 
     log("usage page");
-    const cookieFor = async (userId: string) => {
-      const token = await encode({ token: { userId, sub: userId, email: `${userId}@bench.test` }, secret: AUTH_SECRET, salt: "authjs.session-token" });
+    // Signed in as the org's bench user: a session is a user_sessions row, named by the cookie's sid.
+    const cookieFor = async (orgId: string) => {
+      const sid = await startUserSession(database.store.prisma, `${orgId}@bench.test`);
+      const token = await encode({ token: { sid, sub: benchUser(orgId) }, secret: AUTH_SECRET, salt: "authjs.session-token" });
       return `authjs.session-token=${token}`;
     };
-    const big = await pageTimes(`${server.url}/settings/usage`, await cookieFor(benchUser("bench_big")), 30);
-    const empty = await pageTimes(`${server.url}/settings/usage`, await cookieFor(benchUser("bench_empty")), 30);
+    const big = await pageTimes(`${server.url}/settings/usage`, await cookieFor("bench_big"), 30);
+    const empty = await pageTimes(`${server.url}/settings/usage`, await cookieFor("bench_empty"), 30);
     rows.push({
       name: "Usage page p50, 1M ledger rows, 13 months", value: big.p50, unit: "ms",
       baseline: { name: "the same page for an empty org", value: empty.p50 },

@@ -5,7 +5,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 import { removeAlertWebhook, rotateAlertSecret, saveAlertWebhook } from "@/app/(app)/admin/alerts/actions";
 import { issueApiKey, revokeApiKey } from "@/app/(app)/admin/api-keys/actions";
-import { moveSeat, sendInvitation, sendInvitationAgain, withdrawInvitation } from "@/app/(app)/admin/members/actions";
+import { moveSeat, removeFromOrg, sendInvitation, sendInvitationAgain, withdrawInvitation } from "@/app/(app)/admin/members/actions";
 import { saveAllocations } from "@/app/(app)/admin/usage-limits/actions";
 import { markAllRead } from "@/app/(app)/notifications/actions";
 import { inviteMember } from "@/lib/admin/invitations";
@@ -48,6 +48,7 @@ const ACTIONS: { name: string; run: Action; fields: (s: Scene) => Record<string,
   { name: "resend an invitation", run: sendInvitationAgain, fields: (s) => ({ invitationId: s.invitationId }) },
   { name: "revoke an invitation", run: withdrawInvitation, fields: (s) => ({ invitationId: s.invitationId }) },
   { name: "change a seat", run: moveSeat, fields: (s) => ({ userId: s.user, seatType: "power" }) },
+  { name: "remove a member", run: removeFromOrg, fields: (s) => ({ userId: s.user }) },
   { name: "create an API key", run: issueApiKey, fields: () => ({ name: "ci" }) },
   { name: "revoke an API key", run: revokeApiKey, fields: (s) => ({ keyId: s.keyId }) },
   { name: "set the alert webhook", run: saveAlertWebhook, fields: () => ({ url: "https://hooks.example.test/new" }) },

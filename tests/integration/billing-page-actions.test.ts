@@ -5,6 +5,7 @@ import { buyCredits, confirmPlanChange, openBillingPortal } from "@/lib/stripe/b
 import { NOT_CONNECTED_MESSAGE } from "@/lib/stripe/billing-outcome";
 import { startFakeStripe, useFakeStripe } from "../support/fake-stripe";
 import { submit } from "../support/server-action";
+import { signedInSession } from "../support/session-cookie";
 import { createOrg } from "../support/store";
 import { newSubscriptionId } from "../support/stripe-objects";
 import { linkToStripe } from "../support/stripe-webhook";
@@ -17,7 +18,7 @@ import { linkToStripe } from "../support/stripe-webhook";
  */
 
 vi.mock("@/auth", () => ({ auth: vi.fn() }));
-const signedInAs = (userId: string | null) => vi.mocked(auth).mockResolvedValue((userId ? { user: { id: userId } } : null) as never);
+const signedInAs = (userId: string | null) => vi.mocked(auth).mockImplementation((async () => (userId ? signedInSession(userId) : null)) as never);
 
 const fake = useFakeStripe();
 

@@ -3,6 +3,7 @@ import { acceptInvitation, invitationForToken } from "@/lib/admin/accept-invitat
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/admin/invitations";
 import { changeSeatType } from "@/lib/admin/member-seats";
 import { INVITATION_TTL_MS } from "@/lib/admin/invitation-token";
+import { endUserSession, startUserSession } from "@/lib/auth/user-sessions";
 import { outboxMailer } from "@/lib/mail/outbox-mailer";
 import { authorizeAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
@@ -80,21 +81,62 @@ describe("seat caps gate invitations, and only invitations", () => {
 });
 
 describe("invitations", () => {
-  it("are emailed with a link that joins with the role and seat; the link then stops working", async () => {
+  it("are emailed with a link that joins the invited person with the role and seat; the link then stops working", async () => {
     const { db, admin, orgId, mailer } = await freeOrg();
     const to = email();
     await inviteMember(db, admin, { email: to.toUpperCase(), role: "manager", seatType: "collaborator" }, mailer, NOW);
     const token = await tokenFor(db, to);
-    expect(await invitationForToken(db, token, NOW)).toMatchObject({ email: to, role: "manager", seatType: "collaborator" });
+    expect(await invitationForToken(db, token, NOW)).toMatchObject({ email: to, role: "manager", seatType: "collaborator", hasUser: false });
 
-    const joined = await acceptInvitation(db, { token, name: "New Person" }, NOW);
+    // The invitee signed in with the invited address, spelled in another case by their provider.
+    const sessionId = await startUserSession(db, to.toUpperCase(), NOW);
+    const joined = await acceptInvitation(db, { token, name: "New Person", sessionId }, NOW);
     const membership = await db.membership.findUniqueOrThrow({ where: { orgId_userId: { orgId, userId: joined.userId } }, include: { user: true } });
     expect([membership.role, membership.seatType, membership.user.name, membership.user.email]).toEqual(["manager", "collaborator", "New Person", to]);
+    // The session it accepted from is now the new user's.
+    expect(await db.userSession.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ userId: joined.userId, email: to });
     expect(await invitationForToken(db, token, NOW)).toBeNull();
-    await expect(acceptInvitation(db, { token, name: "Again" }, NOW)).rejects.toMatchObject({ code: "not_found" });
+    await expect(acceptInvitation(db, { token, name: "Again", sessionId }, NOW)).rejects.toMatchObject({ code: "not_found" });
 
     const actions = (await db.auditEntry.findMany({ where: { orgId }, orderBy: { id: "asc" } })).map((e) => [e.actor, e.action]);
     expect(actions).toEqual([[`user:${admin.userId}`, "invitation_sent"], [`user:${joined.userId}`, "invitation_accepted"]]);
+  });
+
+  it("cannot be accepted with the link alone: another address's session is forbidden, an ended one unauthorized, and nothing changes", async () => {
+    const { db, admin, orgId, mailer } = await freeOrg();
+    const to = email();
+    await inviteMember(db, admin, { email: to, role: "user", seatType: "collaborator" }, mailer, NOW);
+    const token = await tokenFor(db, to);
+    const adminEmail = (await db.user.findUniqueOrThrow({ where: { id: admin.userId } })).email;
+    const before = await db.membership.count({ where: { orgId } });
+
+    // The admin who read the outbox, signed in as themselves.
+    const adminSession = await startUserSession(db, adminEmail, NOW);
+    await expect(acceptInvitation(db, { token, name: "Mallory", sessionId: adminSession }, NOW)).rejects.toMatchObject({
+      code: "forbidden",
+      message: `This invitation is for ${to}; you are signed in as ${adminEmail}.`,
+    });
+    const ended = await startUserSession(db, to, NOW);
+    await endUserSession(db, ended);
+    await expect(acceptInvitation(db, { token, name: "Ghost", sessionId: ended }, NOW)).rejects.toMatchObject({ code: "unauthorized" });
+    await expect(acceptInvitation(db, { token, name: "Nobody", sessionId: "no-such-session" }, NOW)).rejects.toMatchObject({ code: "unauthorized" });
+
+    expect(await db.membership.count({ where: { orgId } })).toBe(before);
+    expect(await invitationForToken(db, token, NOW)).toMatchObject({ email: to });
+  });
+
+  it("an existing user accepts as themselves and keeps their name", async () => {
+    const { db, admin, orgId, mailer } = await freeOrg();
+    const elsewhere = await createOrg({ members: [{ role: "user" }] });
+    const existing = await db.user.findUniqueOrThrow({ where: { id: elsewhere.members[0] } });
+    await inviteMember(db, admin, { email: existing.email, role: "user", seatType: "collaborator" }, mailer, NOW);
+    const token = await tokenFor(db, existing.email);
+    expect(await invitationForToken(db, token, NOW)).toMatchObject({ hasUser: true });
+
+    const joined = await acceptInvitation(db, { token, name: "Another Name", sessionId: await startUserSession(db, existing.email, NOW) }, NOW);
+    expect(joined.userId).toBe(existing.id);
+    const membership = await db.membership.findUniqueOrThrow({ where: { orgId_userId: { orgId, userId: existing.id } }, include: { user: true } });
+    expect(membership.user.name).toBe(existing.name);
   });
 
   it("resend replaces the link; revoke and expiry end it", async () => {

@@ -14,6 +14,7 @@ const PROVEN_BY: Record<string, { test: string; who: string }> = {
   sendInvitationAgain: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   withdrawInvitation: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   moveSeat: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
+  removeFromOrg: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   issueApiKey: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   revokeApiKey: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   saveAlertWebhook: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
@@ -23,10 +24,11 @@ const PROVEN_BY: Record<string, { test: string; who: string }> = {
   openBillingPortal: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   confirmPlanChange: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   buyCredits: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
-  joinOrg: { test: "tests/integration/join-org-action.test.ts", who: "the holder of a valid invitation token" },
+  joinOrg: { test: "tests/integration/join-org-action.test.ts", who: "the invited person: a valid token and a live session of the invited address" },
   // Open to anyone by nature; proved through the sign-in page in a real browser.
   signInAsDemoUser: { test: "e2e/auth.spec.ts", who: "anyone; admits the demo people only, abuse-limited" },
   signInWithProvider: { test: "e2e/auth.spec.ts", who: "anyone; the OAuth provider decides" },
+  signInAsInvitee: { test: "e2e/admin-members.spec.ts", who: "anyone holding an open invitation's link while demo sign-in is on; admits only an address with no user yet" },
   signOutToSignIn: { test: "e2e/auth.spec.ts", who: "anyone" },
 };
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { describeAlert, type AlertFacts } from "@/lib/alerts/alert-words";
 import { retryDelayMs } from "@/lib/alerts/retry-schedule";
 import { signatureHeader, verifySignature } from "@/lib/alerts/webhook-signature";
-import { isPrivateAddress, postWebhook, privateNetworksAllowed } from "@/lib/alerts/webhook-post";
+import { isPrivateAddress } from "@/lib/alerts/webhook-address";
+import { postWebhook, privateNetworksAllowed } from "@/lib/alerts/webhook-post";
 
 describe("webhook signatures", () => {
   const at = new Date("2026-03-20T12:00:00Z");
@@ -27,11 +28,56 @@ describe("retry schedule", () => {
 });
 
 describe("webhook destinations", () => {
-  it("knows private, loopback and link-local addresses", () => {
-    for (const address of ["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"]) {
-      expect(isPrivateAddress(address), address).toBe(true);
-    }
-    for (const address of ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"]) expect(isPrivateAddress(address), address).toBe(false);
+  // Every spelling of a non-public address, IPv4 carried inside IPv6 included.
+  const REFUSED: [string, string][] = [
+    ["127.0.0.1", "IPv4 loopback"],
+    ["10.1.2.3", "private 10/8"],
+    ["172.16.0.1", "private 172.16/12"],
+    ["172.31.255.254", "private 172.16/12, its top"],
+    ["192.168.1.1", "private 192.168/16"],
+    ["100.64.0.1", "carrier-grade NAT"],
+    ["169.254.169.254", "link-local: the cloud metadata service"],
+    ["0.0.0.0", "unspecified"],
+    ["255.255.255.255", "broadcast"],
+    ["224.0.0.1", "multicast"],
+    ["192.0.2.1", "documentation (reserved)"],
+    ["::1", "IPv6 loopback"],
+    ["::", "IPv6 unspecified"],
+    ["fe80::1", "IPv6 link-local"],
+    ["fc00::1", "unique local"],
+    ["fd12:3456::1", "unique local"],
+    ["ff02::1", "IPv6 multicast"],
+    ["2001:db8::1", "IPv6 documentation"],
+    ["::ffff:127.0.0.1", "IPv4-mapped loopback"],
+    ["::ffff:a9fe:a9fe", "IPv4-mapped metadata service, hex"],
+    ["::ffff:0:10.0.0.1", "IPv4-translated private"],
+    ["::127.0.0.1", "IPv4-compatible loopback"],
+    ["::a9fe:a9fe", "IPv4-compatible metadata service"],
+    ["64:ff9b::a9fe:a9fe", "NAT64 metadata service"],
+    ["64:ff9b::10.0.0.1", "NAT64 private"],
+    ["64:ff9b:1::7f00:1", "local-use NAT64 loopback"],
+    ["2002:7f00:1::", "6to4 loopback"],
+    ["2002:c0a8:101::1", "6to4 private"],
+    ["2001:0:4136:e378:8000:63bf:f5ff:fffe", "Teredo with a private client (10.0.0.1, inverted)"],
+    ["2001:0:a00:1:8000:63bf:f7f7:f7f7", "Teredo via a private server (10.0.0.1)"],
+    ["not-an-address", "not an address at all"],
+  ];
+  const ALLOWED: [string, string][] = [
+    ["93.184.216.34", "public IPv4"],
+    ["8.8.8.8", "public IPv4"],
+    ["2606:4700:4700::1111", "public IPv6"],
+    ["::ffff:8.8.8.8", "IPv4-mapped public"],
+    ["64:ff9b::808:808", "NAT64 of a public server (DNS64)"],
+    ["2002:808:808::1", "6to4 of a public host"],
+    ["2001:0:4136:e378:8000:63bf:f7f7:f7f7", "Teredo, public server and client (8.8.8.8, inverted)"],
+  ];
+
+  it.each(REFUSED)("refuse %s (%s)", (address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
+
+  it.each(ALLOWED)("allow %s (%s)", (address) => {
+    expect(isPrivateAddress(address)).toBe(false);
   });
 
   it("are refused when private unless allowed, by address and by name", async () => {

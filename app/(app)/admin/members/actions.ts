@@ -4,6 +4,7 @@ import { z } from "zod";
 import { changeSeatType } from "@/lib/admin/member-seats";
 import { inviteMember, resendInvitation, revokeInvitation, type SentInvitation } from "@/lib/admin/invitations";
 import { MAIL_OUTBOX_PATH, MEMBERS_PATH } from "@/lib/admin/paths";
+import { removeMember } from "@/lib/admin/remove-member";
 import { SEAT_TYPES } from "@/lib/admin/seats";
 import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin, ROLES } from "@/lib/auth/roles";
@@ -21,6 +22,7 @@ const invitationForm = z.object({
 });
 const invitationRef = z.object({ orgId, invitationId: id });
 const seatForm = z.object({ orgId, userId: id, seatType: z.enum(SEAT_TYPES, "Choose a seat type.") });
+const memberRef = z.object({ orgId, userId: id });
 
 const REVALIDATE = [MEMBERS_PATH, MAIL_OUTBOX_PATH];
 
@@ -64,5 +66,15 @@ export async function moveSeat(_previous: FormState, form: FormData): Promise<Fo
   return formOutcome(form, async () => {
     await changeSeatType(db(), actor, parsed.data);
     return { tone: "success", message: "Seat changed." };
+  }, [MEMBERS_PATH, "/settings/usage"]);
+}
+
+export async function removeFromOrg(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
+  const parsed = parseForm(memberRef, form);
+  if ("state" in parsed) return parsed.state;
+  return formOutcome(form, async () => {
+    await removeMember(db(), actor, parsed.data);
+    return { tone: "success", message: "Removed; their seat is free and they are signed out." };
   }, [MEMBERS_PATH, "/settings/usage"]);
 }

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Members · Ledgerline" };
 export default async function MembersPage() {
   const session = await requireSession(MEMBERS_PATH);
   if (!isAdmin(session.role)) forbidden();
-  const view = await getMembersView(db(), session.orgId, session.role);
+  const view = await getMembersView(db(), session.orgId, { userId: session.user.id, role: session.role });
   return (
     <>
       <PageHeader trail={["Admin", "Members"]} title="Members" description={`${session.orgName} · ${view.planName} plan`} />
