@@ -18,7 +18,3 @@ export function upgradeHref(plan: PlanId, subscriptionStatus: string): string | 
   if (plan === "ultra" || !ACTIVE_STATUSES.has(subscriptionStatus)) return null;
   return SETTINGS_BILLING_PATH;
 }
-
-export function isSubscriptionActive(subscriptionStatus: string): boolean {
-  return ACTIVE_STATUSES.has(subscriptionStatus);
-}

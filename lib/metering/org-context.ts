@@ -8,7 +8,6 @@ export interface OrgContext {
   id: string;
   plan: PlanId;
   billingAnchor: Date;
-  aiPaused: boolean;
   overrides: LimitOverrides;
 }
 

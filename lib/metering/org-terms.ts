@@ -37,15 +37,14 @@ const memberCache = () =>
 /** The org's terms as they are now, bypassing the cache (for reads that go nowhere near the version check). */
 export async function loadTerms(sql: SqlExecutor, orgId: string): Promise<OrgTerms | null> {
   const [org] = await sql.query<{
-    plan: PlanId; billing_anchor: Date; ai_paused: boolean; limit_overrides: LimitOverrides; config_version: string;
-  }>(`SELECT plan, billing_anchor, ai_paused, limit_overrides, config_version::text FROM orgs WHERE id = $1`, [orgId]);
+    plan: PlanId; billing_anchor: Date; limit_overrides: LimitOverrides; config_version: string;
+  }>(`SELECT plan, billing_anchor, limit_overrides, config_version::text FROM orgs WHERE id = $1`, [orgId]);
   if (!org) return null;
   return {
     context: {
       id: orgId,
       plan: org.plan,
       billingAnchor: new Date(org.billing_anchor),
-      aiPaused: org.ai_paused,
       overrides: org.limit_overrides ?? {},
     },
     version: Number(org.config_version),
