@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { demoInviteeProviders } from "@/lib/auth/demo-invitee-provider";
 import { authProviders } from "@/lib/auth/providers";
 import { maySignIn } from "@/lib/auth/sign-in-admission";
+import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { endUserSession, SESSION_MAX_AGE_S, startUserSession } from "@/lib/auth/user-sessions";
 
 /**
@@ -24,10 +25,9 @@ declare module "next-auth" {
 }
 
 // `npm run dev` works without a .env; anywhere else AUTH_SECRET must be set, or Auth.js refuses to start.
-const DEVELOPMENT_SECRET = "development-only-secret-change-me-in-production";
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  secret: process.env.AUTH_SECRET ?? (process.env.NODE_ENV === "development" ? DEVELOPMENT_SECRET : undefined),
+  secret: process.env.AUTH_SECRET ?? (process.env.NODE_ENV === "development" ? SHIPPED_DEFAULTS.AUTH_SECRET : undefined),
   providers: [...authProviders(), ...demoInviteeProviders()],
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin", error: "/signin" },

@@ -1,9 +1,15 @@
 /**
- * Runs once when a Next.js server starts: the alert dispatcher loop, in the
- * Node.js runtime of a running server only (not while `next build` prerenders).
+ * Runs once when a Next.js server starts, in the Node.js runtime of a running
+ * server only (not while `next build` prerenders): a production server
+ * (`npm start`, or `next start`) refuses the shipped development values, then
+ * the alert dispatcher loop starts.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  if (process.env.NODE_ENV === "production") {
+    const { refuseUnsafeProduction } = await import("@/lib/config/production-safety");
+    refuseUnsafeProduction();
+  }
   const { startAlertDispatcher } = await import("@/lib/alerts/dispatcher-loop");
   startAlertDispatcher();
 }

@@ -64,7 +64,8 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL,
       AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-not-for-production-use",
       AUTH_TRUST_HOST: "true",
-      AUTH_DEMO_SIGN_IN: "true",
+      // A demo deployment: the specs sign in as the demo people and call the API with the demo keys.
+      LEDGERLINE_DEMO: "true",
       STRIPE_WEBHOOK_SECRET: process.env.E2E_STRIPE_WEBHOOK_SECRET,
       // The demo's placeholder: the billing buttons answer "not connected" and the app never calls Stripe.
       STRIPE_SECRET_KEY: "sk_test_placeholder",

@@ -2,6 +2,7 @@ import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { ENDPOINTS } from "@/app/api/endpoints";
+import { refuseUnsafeProduction } from "@/lib/config/production-safety";
 import { createAppServer } from "@/lib/http/app-server";
 
 /**
@@ -10,6 +11,9 @@ import { createAppServer } from "@/lib/http/app-server";
  * same endpoint definitions its route files use. `npm run build` bundles this
  * file into the build folder as server.mjs.
  */
+// This is the production server whatever NODE_ENV says: it never starts on the shipped development values.
+refuseUnsafeProduction();
+
 // The bundle lives in its build folder (.next, or the bench's and tests' own): serve that build.
 process.env.NEXT_DIST_DIR ??= relative(process.cwd(), dirname(fileURLToPath(import.meta.url)));
 const port = Number(process.env.PORT ?? 3000);

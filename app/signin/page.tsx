@@ -42,7 +42,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         )}
         {!demo && providers.length === 0 && (
           <p className="mt-3 text-sm text-slate-600">
-            No sign-in method is configured. Set AUTH_DEMO_SIGN_IN=true for the demo users, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET (or another provider&apos;s) for OAuth.
+            No sign-in method is configured. Set LEDGERLINE_DEMO=true for a demo deployment with the demo users, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET (or another provider&apos;s) for OAuth.
           </p>
         )}
       </div>

@@ -5,12 +5,14 @@ import Google from "next-auth/providers/google";
 import MicrosoftEntraId from "next-auth/providers/microsoft-entra-id";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { isDemoDeployment } from "@/lib/config/production-safety";
 import { DEMO_ORGS } from "@/lib/demo/orgs";
 
 /**
  * Sign-in methods, switched on by configuration alone:
  * - the demo sign-in (one click per seeded demo user) under `next dev`, and
- *   anywhere else with AUTH_DEMO_SIGN_IN=true;
+ *   elsewhere only on a demo deployment (LEDGERLINE_DEMO=true); AUTH_DEMO_SIGN_IN=false
+ *   turns it off in either;
  * - each OAuth provider below once its AUTH_<ID>_ID and AUTH_<ID>_SECRET are
  *   set (Auth.js reads them, and AUTH_<ID>_ISSUER, from the environment).
  * Whatever the method, only a member, or the address of an open invitation
@@ -24,8 +26,8 @@ const OAUTH_PROVIDERS = [GitHub, Google, MicrosoftEntraId];
 const DEMO_USER_IDS = new Set(DEMO_ORGS.flatMap((org) => org.members.map((m) => m.id)));
 
 export function demoSignInEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.AUTH_DEMO_SIGN_IN) return env.AUTH_DEMO_SIGN_IN === "true";
-  return env.NODE_ENV === "development";
+  if (env.AUTH_DEMO_SIGN_IN === "false") return false;
+  return env.NODE_ENV === "development" || isDemoDeployment(env);
 }
 
 const demoProvider = Credentials({

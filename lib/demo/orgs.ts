@@ -1,3 +1,4 @@
+import type { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import type { PlanId } from "@/lib/limits/plans";
 
 /** The demo organizations and people, as listed in the README. */
@@ -19,7 +20,7 @@ export interface DemoOrg {
   name: string;
   plan: PlanId;
   billingAnchor: Date;
-  apiKeyEnv: string;
+  apiKeyEnv: keyof typeof SHIPPED_DEFAULTS & `DEMO_API_KEY_${string}`;
   aiPaused?: boolean;
   subscriptionStatus?: string;
   previewFlag?: boolean;

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parseEnv } from "node:util";
 import { CUMULATIVE_PERIOD_START, recentPeriods, type BillingPeriod } from "@/lib/billing-cycle";
 import { hashApiKey } from "@/lib/auth/api-keys";
+import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { AI_FEATURES } from "@/lib/limits/ai-models";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
 import type { SqlExecutor } from "@/lib/db/migrate";
@@ -23,10 +21,9 @@ const ORG_TABLES = [
   "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_keys", "memberships",
 ];
 
-/** The demo API keys: from the environment, else from .env.example (so the README's keys always work). */
+/** The demo API keys: from the environment, else the ones .env.example ships (so the README's keys always work). */
 export function demoApiKeys(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const example = parseEnv(readFileSync(path.join(process.cwd(), ".env.example"), "utf8"));
-  return Object.fromEntries(DEMO_ORGS.map((org) => [org.id, env[org.apiKeyEnv] ?? example[org.apiKeyEnv] ?? ""]));
+  return Object.fromEntries(DEMO_ORGS.map((org) => [org.id, env[org.apiKeyEnv] ?? SHIPPED_DEFAULTS[org.apiKeyEnv]]));
 }
 
 interface Row {

@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf("--seconds") + 1]) || 10;
 const SPREAD = 1_000;
 const LEDGER_ROWS = 1_000_000;
-const AUTH_SECRET = "bench-secret-not-for-production";
+const AUTH_SECRET = "bench-secret-not-for-production-use";
 const NEXT_DIST_DIR = ".next-bench";
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 

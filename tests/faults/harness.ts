@@ -14,8 +14,11 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
   return Object.assign(server, { port });
 }
 
+/** What the fault suites' servers encrypt session tokens with (a production server refuses a short one). */
+export const FAULTS_AUTH_SECRET = "faults-secret-not-for-production-use";
+
 const appEnv = (databaseUrl: string, env: Record<string, string>) =>
-  ({ DATABASE_URL: databaseUrl, AUTH_SECRET: "faults-secret", AUTH_TRUST_HOST: "true", NEXT_DIST_DIR: DIST_DIR, ...env });
+  ({ DATABASE_URL: databaseUrl, AUTH_SECRET: FAULTS_AUTH_SECRET, AUTH_TRUST_HOST: "true", NEXT_DIST_DIR: DIST_DIR, ...env });
 
 export async function restartApp(port: number, databaseUrl: string, env: Record<string, string> = {}) {
   const server = await startServer(port, appEnv(databaseUrl, env));

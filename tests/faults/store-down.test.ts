@@ -3,7 +3,7 @@ import { chromium } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import { startUserSession } from "@/lib/auth/user-sessions";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
-import { consumeLoad, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
+import { consumeLoad, FAULTS_AUTH_SECRET, faultOrg, postJson, sleep, startApp, waitFor } from "./harness";
 import { startTcpProxy } from "./tcp-proxy";
 
 /**
@@ -31,7 +31,7 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
       // The Usage page shows a clear error state in a real browser, not a crash.
       // Signed in as the member: a session row (written by the test's own connection, which is not cut), named by the cookie's sid.
       const sid = await startUserSession(org.db, `${org.members[0]}@example.test`);
-      const token = await encode({ token: { sid, sub: org.members[0] }, secret: "faults-secret", salt: "authjs.session-token" });
+      const token = await encode({ token: { sid, sub: org.members[0] }, secret: FAULTS_AUTH_SECRET, salt: "authjs.session-token" });
       const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
       try {
         const context = await browser.newContext();

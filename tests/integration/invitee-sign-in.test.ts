@@ -22,7 +22,7 @@ async function scene() {
 
 /** The demo invitee provider's authorize, as Auth.js calls it with the posted credentials. */
 function demoInviteeAuthorize() {
-  const [provider] = demoInviteeProviders(env({ AUTH_DEMO_SIGN_IN: "true" }));
+  const [provider] = demoInviteeProviders(env({ LEDGERLINE_DEMO: "true" }));
   const config = (typeof provider === "function" ? provider() : provider) as { options?: { authorize: (c: unknown) => Promise<unknown> } };
   return (token: string) => config.options!.authorize({ token });
 }
@@ -46,7 +46,7 @@ describe("the demo invitee sign-in", () => {
   it("exists only while demo sign-in is on", () => {
     expect(demoInviteeProviders(env({ NODE_ENV: "production" }))).toEqual([]);
     expect(demoInviteeProviders(env({ NODE_ENV: "development", AUTH_DEMO_SIGN_IN: "false" }))).toEqual([]);
-    const [provider] = demoInviteeProviders(env({ NODE_ENV: "production", AUTH_DEMO_SIGN_IN: "true" }));
+    const [provider] = demoInviteeProviders(env({ NODE_ENV: "production", LEDGERLINE_DEMO: "true" }));
     const config = typeof provider === "function" ? provider() : provider;
     expect((config.options as { id?: string }).id).toBe(DEMO_INVITEE_PROVIDER_ID);
   });
