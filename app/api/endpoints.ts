@@ -1,6 +1,9 @@
 import type { Endpoint } from "@/lib/api/endpoint";
+import { ApiError } from "@/lib/api/errors";
+import { errorReply } from "@/lib/api/respond";
 import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/with-api-key";
+import { store } from "@/lib/db";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
@@ -15,6 +18,29 @@ import { getUsageSnapshot } from "@/lib/metering/snapshot";
 
 /** Liveness: constant JSON, no store access. Also the benchmark's framework floor. */
 export const health: Endpoint = async () => ({ status: 200, body: { ok: true, service: "ledgerline" } });
+
+/** How long readiness waits for the store: a load balancer's check should fail fast, not hang. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * Readiness, for a load balancer: 200 while the store answers a trivial query
+ * within 2 s, else 503 store_unavailable. Liveness (health) stays constant so
+ * that a supervisor never restarts a healthy process because the database is down.
+ */
+export const readiness: Endpoint = async () => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      store().sql.query("SELECT 1"),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timed out")), READINESS_TIMEOUT_MS))),
+    ]);
+    return { status: 200, body: { ready: true } };
+  } catch {
+    return errorReply(new ApiError("store_unavailable", "The usage store does not answer; this instance is not ready.", {}, 2));
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
 
@@ -58,6 +84,7 @@ export const aiRelease = withApiKey(
 /** Method and path of every endpoint above, as the enforcement server routes them. */
 export const ENDPOINTS: Record<string, Endpoint> = {
   "GET /api/health": health,
+  "GET /api/ready": readiness,
   "GET /api/v1/usage": usageSnapshot,
   "POST /api/v1/usage/check": usageCheck,
   "POST /api/v1/usage/consume": usageConsume,

@@ -8,7 +8,7 @@ function startProductionServer(env: Record<string, string>) {
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [`${DIST_DIR}/server.mjs`], {
       // No NODE_ENV given: the production server is production whatever it says.
-      env: { PATH: process.env.PATH!, DATABASE_URL: process.env.DATABASE_URL ?? "", PORT: "3490", HOSTNAME: "127.0.0.1", ...env },
+      env: { PATH: process.env.PATH!, DATABASE_URL: process.env.DATABASE_URL ?? "", PORT: "3490", HOSTNAME: "127.0.0.1", ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";

@@ -24,9 +24,16 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
     try {
       const load = consumeLoad(() => app.url, org.key, 8, () => done);
       await waitFor(load.sent, 100, (s) => s.status === 200);
+      expect((await fetch(`${app.url}/api/ready`)).status).toBe(200);
       proxy.cut();
       const cutAt = Date.now();
       await sleep(3_000);
+
+      // Not ready (a load balancer stops sending traffic), yet alive (a supervisor does not restart it).
+      const notReady = await fetch(`${app.url}/api/ready`);
+      expect(notReady.status).toBe(503);
+      expect(((await notReady.json()) as { error: { code: string } }).error.code).toBe("store_unavailable");
+      expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
 
       // The Usage page shows a clear error state in a real browser, not a crash.
       // Signed in as the member: a session row (written by the test's own connection, which is not cut), named by the cookie's sid.
@@ -46,6 +53,7 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
 
       proxy.restore();
       const restoredAt = Date.now();
+      await waitForReady(app.url);
       const answeredBeforeRestore = load.sent.length;
       await waitFor(load.sent, 50, (s) => s.status === 200 && load.sent.indexOf(s) >= answeredBeforeRestore);
       done = true;
@@ -84,3 +92,11 @@ describe.skipIf(!onServer)("store down (needs DATABASE_URL)", () => {
     }
   });
 });
+
+async function waitForReady(url: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fetch(`${url}/api/ready`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error("never ready again after the store came back");
+    await sleep(200);
+  }
+}

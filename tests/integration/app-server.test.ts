@@ -211,9 +211,13 @@ describe("enforcement server", () => {
     }
   });
 
-  it("answers health with constant JSON", async () => {
+  it("answers health with constant JSON, and readiness once the store answers", async () => {
     const response = await fetch(`${base}/api/health`);
     expect(await response.json()).toEqual({ ok: true, service: "ledgerline" });
+    await testStore();
+    const ready = await fetch(`${base}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true });
   });
 
   it("answers 500 in the API's shape when an endpoint throws or its body cannot be JSON, and keeps serving", async () => {

@@ -37,7 +37,7 @@ async function prepare(env: Record<string, string>) {
   // Only what is given: the shipped values must not leak in from this process's environment.
   const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", NODE_ENV: "production" };
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "scripts/db-prepare.ts"], { env: { ...base, ...env } });
+    const { stdout, stderr } = await run("npx", ["tsx", "scripts/db-prepare.ts"], { env: { ...base, ...env } as unknown as NodeJS.ProcessEnv });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
