@@ -2,6 +2,7 @@ import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { ENDPOINTS } from "@/app/api/endpoints";
+import { loadEnvFiles } from "@/lib/config/env-files";
 import { refuseUnsafeProduction } from "@/lib/config/production-safety";
 import { createAppServer } from "@/lib/http/app-server";
 
@@ -11,7 +12,12 @@ import { createAppServer } from "@/lib/http/app-server";
  * same endpoint definitions its route files use. `npm run build` bundles this
  * file into the build folder as server.mjs.
  */
-// This is the production server whatever NODE_ENV says: it never starts on the shipped development values.
+// This is the production server whatever NODE_ENV says. Next would keep a NODE_ENV=development
+// from the shell, and demo sign-in would then turn on without LEDGERLINE_DEMO; left unset, Next
+// sets production only inside prepare(), after the check below.
+Object.assign(process.env, { NODE_ENV: "production" });
+// The check judges the environment Next will serve with, .env files included, before anything listens.
+loadEnvFiles("production");
 refuseUnsafeProduction();
 
 // The bundle lives in its build folder (.next, or the bench's and tests' own): serve that build.

@@ -4,6 +4,7 @@
  * no orgs yet. In production it first refuses the shipped development values
  * (lib/config/production-safety.ts). Safe to run every time.
  */
+import { loadEnvFiles } from "@/lib/config/env-files";
 import { isDemoDeployment, refuseUnsafeProduction } from "@/lib/config/production-safety";
 import { storeLocation } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -11,6 +12,8 @@ import { openStore } from "@/lib/db/open";
 import { needsSeed, seedDemo } from "@/lib/demo/seed";
 
 const production = process.env.NODE_ENV === "production";
+// The same .env files the server that follows will read (`next dev`, or server.mjs).
+loadEnvFiles(production ? "production" : "development");
 if (production) refuseUnsafeProduction();
 
 const location = storeLocation();

@@ -4,6 +4,7 @@ import { errorReply } from "@/lib/api/respond";
 import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { store } from "@/lib/db";
+import type { SqlExecutor } from "@/lib/db/migrate";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
@@ -27,20 +28,24 @@ const READINESS_TIMEOUT_MS = 2_000;
  * within 2 s, else 503 store_unavailable. Liveness (health) stays constant so
  * that a supervisor never restarts a healthy process because the database is down.
  */
-export const readiness: Endpoint = async () => {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      store().sql.query("SELECT 1"),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timed out")), READINESS_TIMEOUT_MS))),
-    ]);
-    return { status: 200, body: { ready: true } };
-  } catch {
-    return errorReply(new ApiError("store_unavailable", "The usage store does not answer; this instance is not ready.", {}, 2));
-  } finally {
-    clearTimeout(timer);
-  }
-};
+export function storeReadiness(sql: () => SqlExecutor): Endpoint {
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        sql().query("SELECT 1"),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("readiness timed out")), READINESS_TIMEOUT_MS))),
+      ]);
+      return { status: 200, body: { ready: true } };
+    } catch {
+      return errorReply(new ApiError("store_unavailable", "The usage store does not answer; this instance is not ready.", {}, 2));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+export const readiness = storeReadiness(() => store().sql);
 
 export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
 

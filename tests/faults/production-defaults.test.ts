@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { DIST_DIR } from "./harness";
@@ -32,5 +33,30 @@ describe("the production server and the shipped development values", () => {
     const { code, stderr } = await startProductionServer({ ...SHIPPED_DEFAULTS, AUTH_SECRET: "an-operator-secret-that-is-long-enough-1" });
     expect(code).toBe(1);
     for (const name of ["STRIPE_WEBHOOK_SECRET", "DEMO_API_KEY_NORTHWIND"]) expect(stderr).toContain(`${name} holds`);
+  });
+
+  it("keeps demo sign-in off when the shell says NODE_ENV=development: the production server is production", async () => {
+    const child = spawn(process.execPath, [`${DIST_DIR}/server.mjs`], {
+      env: {
+        PATH: process.env.PATH!, DATABASE_URL: process.env.DATABASE_URL ?? "", PORT: "3491", HOSTNAME: "127.0.0.1",
+        NODE_ENV: "development", AUTH_SECRET: "an-operator-secret-that-is-long-enough-1", AUTH_TRUST_HOST: "true",
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      let providers: Record<string, unknown> | null = null;
+      while (!providers && Date.now() < deadline && child.exitCode === null) {
+        const response = await fetch("http://127.0.0.1:3491/api/auth/providers").catch(() => null);
+        if (response?.ok) providers = (await response.json()) as Record<string, unknown>;
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(providers).toEqual({});
+    } finally {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await once(child, "exit");
+      }
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { request as httpRequest, type ClientRequest } from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENDPOINTS } from "@/app/api/endpoints";
+import { ENDPOINTS, storeReadiness } from "@/app/api/endpoints";
+import { openStore } from "@/lib/db/open";
 import { createAppServer } from "@/lib/http/app-server";
 import { parseTrustedProxies } from "@/lib/http/client-address";
 import { createApiKey } from "../support/api";
@@ -218,6 +220,40 @@ describe("enforcement server", () => {
     const ready = await fetch(`${base}/api/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true });
+  });
+
+  it("answers readiness 503 store_unavailable with Retry-After when the store refuses connections, and after about 2 s when it never answers", async () => {
+    // A port nothing listens on (refused at once), and a listener that accepts and never says a word (a stalled store).
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const silentSockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => silentSockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const storeAt = (port: number) => openStore({ kind: "server", url: `postgresql://postgres@127.0.0.1:${port}/ledgerline` });
+    const [refusing, stalled] = [storeAt(closedPort), storeAt((silent.address() as AddressInfo).port)];
+    const probes = createAppServer({ "GET /refusing": storeReadiness(() => refusing.sql), "GET /stalled": storeReadiness(() => stalled.sql) }, () => {});
+    await new Promise<void>((resolve) => probes.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(probes.address() as AddressInfo).port}`;
+    try {
+      for (const path of ["/refusing", "/stalled"]) {
+        const startedAt = Date.now();
+        const response = await fetch(`${url}${path}`);
+        const elapsed = Date.now() - startedAt;
+        expect(response.status).toBe(503);
+        expect(response.headers.get("retry-after")).toBe("2");
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe("store_unavailable");
+        // Refused at once; a silent store is given 2 s, not the pool's 5 s connection timeout.
+        if (path === "/stalled") expect(elapsed).toBeGreaterThanOrEqual(1_900);
+        expect(elapsed).toBeLessThan(3_500);
+      }
+    } finally {
+      for (const socket of silentSockets) socket.destroy();
+      await new Promise<void>((resolve) => probes.close(() => resolve()));
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      await Promise.all([refusing.close(), stalled.close()]);
+    }
   });
 
   it("answers 500 in the API's shape when an endpoint throws or its body cannot be JSON, and keeps serving", async () => {

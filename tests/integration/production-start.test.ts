@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -33,11 +36,11 @@ async function orgsIn(url: string) {
   }
 }
 
-async function prepare(env: Record<string, string>) {
+async function prepare(env: Record<string, string>, cwd = process.cwd()) {
   // Only what is given: the shipped values must not leak in from this process's environment.
   const base = { PATH: process.env.PATH!, HOME: process.env.HOME ?? "/root", NODE_ENV: "production" };
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "scripts/db-prepare.ts"], { env: { ...base, ...env } as unknown as NodeJS.ProcessEnv });
+    const { stdout, stderr } = await run("npx", ["tsx", "scripts/db-prepare.ts"], { cwd, env: { ...base, ...env } as unknown as NodeJS.ProcessEnv });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -45,7 +48,20 @@ async function prepare(env: Record<string, string>) {
   }
 }
 
+/** A copy of the app (links to its code) with this .env beside it, as an operator would keep one. */
+function appWithEnvFile(contents: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), "ledgerline-env-"));
+  for (const entry of ["lib", "node_modules", "package.json", "prisma", "scripts", "tsconfig.json"]) {
+    symlinkSync(path.resolve(entry), path.join(dir, entry));
+  }
+  writeFileSync(path.join(dir, ".env"), contents);
+  apps.push(dir);
+  return dir;
+}
+const apps: string[] = [];
+
 afterAll(async () => {
+  for (const dir of apps) rmSync(dir, { recursive: true, force: true });
   if (!server) return;
   const admin = new pg.Client({ connectionString: server.toString() });
   await admin.connect();
@@ -86,6 +102,16 @@ describe.skipIf(!server)("npm start's preparation in production (needs DATABASE_
     expect(started.code).toBe(0);
     expect(started.output).toContain("LEDGERLINE_DEMO=true");
     expect(await orgsIn(url)).toBe(0);
+  });
+
+  it("judges the .env file the server will read: its own secret there is accepted, the shipped one refused", async () => {
+    const url = await freshDatabase();
+    const accepted = await prepare({}, appWithEnvFile(`DATABASE_URL=${url}\nAUTH_SECRET=${OWN_SECRET}\n`));
+    expect(accepted.code).toBe(0);
+    expect(await orgsIn(url)).toBe(0);
+    const refused = await prepare({}, appWithEnvFile(`DATABASE_URL=${url}\nAUTH_SECRET=${SHIPPED_DEFAULTS.AUTH_SECRET}\n`));
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain("AUTH_SECRET holds the development value shipped in .env.example");
   });
 
   it("seeds the demo on the shipped values only when told it is a demo deployment", async () => {
