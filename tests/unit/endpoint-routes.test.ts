@@ -1,0 +1,35 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ENDPOINTS } from "@/app/api/endpoints";
+
+/**
+ * The enforcement API has two entry points: the production server answers
+ * ENDPOINTS itself, and `next dev` (and the route tests) reach the same
+ * endpoints through the route files. They must serve the same paths and methods.
+ */
+const ROUTES_ROOT = "app/api";
+// Next-only routes: Auth.js's own handlers, and the Stripe webhook (raw bytes, verified before anything else).
+const NEXT_ONLY = new Set(["/api/auth/[...nextauth]", "/api/webhooks/stripe"]);
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return routeFiles(full);
+    return entry.name === "route.ts" ? [full] : [];
+  });
+}
+
+describe("ENDPOINTS and the route files", () => {
+  it("serve the same paths and methods", async () => {
+    const served: string[] = [];
+    for (const file of routeFiles(ROUTES_ROOT)) {
+      const route = `/${path.dirname(file).slice("app/".length)}`;
+      if (NEXT_ONLY.has(route)) continue;
+      const handlers = (await import(`@/${file.replace(/\.ts$/, "")}`)) as Record<string, unknown>;
+      for (const method of METHODS) if (typeof handlers[method] === "function") served.push(`${method} ${route}`);
+    }
+    expect(served.sort()).toEqual(Object.keys(ENDPOINTS).sort());
+  });
+});
