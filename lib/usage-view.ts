@@ -2,7 +2,7 @@ import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { formatCount, formatMicros, formatMonth, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
 import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/decide";
-import { METER_GROUPS, type MetricId } from "@/lib/limits/metrics";
+import { METER_GROUPS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import { PLANS, type Limit } from "@/lib/limits/plans";
 import type { Meter, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
 import { meterTone, type MeterTone } from "@/lib/meter-tone";
@@ -278,7 +278,7 @@ function seatsView(snapshot: UsageSnapshot): SeatsView {
 function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalMeterView[] {
   const enrichments = snapshot.meters.find((m) => m.metric === "enrichments")!;
   return [
-    personalMeter("ai_budget", "AI Tokens", member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, null),
+    personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, null),
     personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, "enrichments"),
   ];
 }

@@ -129,7 +129,7 @@ describe("toUsageView: my usage", () => {
 
   it("measures against a personal allocation, in percent for money", () => {
     const [ai, enrichments] = mine({ usedMicros: 9_500_000, allocationMicros: 10 * USD }, { used: 96, allocation: 100 });
-    expect(ai).toMatchObject({ label: "AI Tokens", basis: "allocation", detail: "95% of your allocation", status: "nearly" });
+    expect(ai).toMatchObject({ label: "AI budget", basis: "allocation", detail: "95% of your allocation", status: "nearly" });
     expect(enrichments).toMatchObject({ basis: "allocation", detail: "96 of 100 enrichments", status: "nearly" });
   });
 
