@@ -4,9 +4,11 @@
  * app/globals.css as --color-meter-<tone>.
  */
 
+import { USAGE_THRESHOLDS as TONE_THRESHOLDS } from "@/lib/limits/thresholds";
+
 export type MeterTone = "normal" | "warning" | "high" | "full";
 
-export const TONE_THRESHOLDS = { warning: 80, high: 90, full: 100 } as const;
+export { TONE_THRESHOLDS };
 
 export function meterTone(percent: number): MeterTone {
   if (percent >= TONE_THRESHOLDS.full) return "full";

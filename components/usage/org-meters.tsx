@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { MeterGroupView, SeatsView } from "@/lib/usage-view";
 import { Card } from "@/components/ui/card";
+import { SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/decide";
+import { USAGE_THRESHOLDS } from "@/lib/limits/thresholds";
 import { SETTINGS_BILLING_PATH } from "@/lib/plan-upgrade";
 import { Meter } from "./meter";
 
@@ -10,7 +12,7 @@ export function OrgMeters({ groups, seats }: { groups: MeterGroupView[]; seats: 
       <h2 id="org-meters-title" className="text-lg font-semibold text-slate-900">
         Organization-wide meters
       </h2>
-      <p className="mt-0.5 text-sm text-slate-500">Hard caps deny at 100%; soft caps allow up to 110%; Unlimited means no cap on this plan. Bars turn yellow at 80%, orange at 90% and red at 100%.</p>
+      <p className="mt-0.5 text-sm text-slate-500">Hard caps deny at 100%; soft caps allow up to {SOFT_CAP_CEILING_PERCENT}%; Unlimited means no cap on this plan. Bars turn yellow at {USAGE_THRESHOLDS.warning}%, orange at {USAGE_THRESHOLDS.high}% and red at {USAGE_THRESHOLDS.full}%.</p>
       <div className="mt-4 grid gap-4 lg:grid-cols-3">
         {groups.map((group) => (
           <Card key={group.id} aria-labelledby={`group-${group.id}`} className="px-5 pt-4 pb-2">

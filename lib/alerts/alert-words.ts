@@ -1,5 +1,5 @@
 import { formatBytes, formatMicros, formatPercent, formatShortDate } from "@/lib/format";
-import { percentUsed } from "@/lib/limits/decide";
+import { percentUsed, SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/decide";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
 
 /** A usage alert as stored, in plain values. */
@@ -52,7 +52,7 @@ function consequence(alert: AlertFacts): string {
   if (alert.userId) return " Further requests against this allocation answer 429 until an admin raises it or the cycle resets.";
   const capKind = isMetricId(alert.metric) ? METRICS[alert.metric].capKind : "hard";
   return capKind === "soft"
-    ? " This is a soft cap: requests are refused past 110%."
+    ? ` This is a soft cap: requests are refused past ${SOFT_CAP_CEILING_PERCENT}%.`
     : " Further requests answer 429 until the cycle resets or the plan is upgraded.";
 }
 

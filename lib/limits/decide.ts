@@ -4,6 +4,10 @@ import type { Limit } from "./plans";
 /** Soft caps allow this overage before denying. */
 export const SOFT_CAP_OVERAGE = 0.1;
 
+/** The same allowance in whole percent, for the words people read: 10 (of the limit), 110 (the ceiling). */
+export const SOFT_CAP_ALLOWANCE_PERCENT = Math.round(SOFT_CAP_OVERAGE * 100);
+export const SOFT_CAP_CEILING_PERCENT = 100 + SOFT_CAP_ALLOWANCE_PERCENT;
+
 /**
  * The highest total a counter may reach: the limit for hard caps, 110% of it
  * (rounded down) for soft caps, and no ceiling for unlimited or observed metrics.

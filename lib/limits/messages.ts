@@ -1,3 +1,4 @@
+import { SOFT_CAP_ALLOWANCE_PERCENT } from "./decide";
 import { METRICS, type MetricId } from "./metrics";
 import type { Limit } from "./plans";
 
@@ -7,7 +8,7 @@ const resetPhrase = (resetsAt: Date | null) =>
 /** The one place that words a "limit reached" answer. */
 export function limitReachedMessage(metric: MetricId, limit: Limit, resetsAt: Date | null): string {
   const label = METRICS[metric].label;
-  const soft = METRICS[metric].capKind === "soft" ? " (including the 10% soft-cap allowance)" : "";
+  const soft = METRICS[metric].capKind === "soft" ? ` (including the ${SOFT_CAP_ALLOWANCE_PERCENT}% soft-cap allowance)` : "";
   return `Your organization has reached its ${label} limit of ${limit?.toLocaleString("en-US")}${soft}.${resetPhrase(resetsAt)} Upgrade your plan in Settings > Billing for more.`;
 }
 

@@ -1,5 +1,9 @@
-/** Usage alerts fire when a counter crosses these percentages of its limit. */
-export const ALERT_THRESHOLDS = [80, 90, 100] as const;
+/**
+ * The percentages of a limit that matter: bars turn yellow, orange and red
+ * there (lib/meter-tone.ts), and usage alerts fire when a counter crosses them.
+ */
+export const USAGE_THRESHOLDS = { warning: 80, high: 90, full: 100 } as const;
+export const ALERT_THRESHOLDS = [USAGE_THRESHOLDS.warning, USAGE_THRESHOLDS.high, USAGE_THRESHOLDS.full] as const;
 
 export interface Crossing {
   threshold: number;
