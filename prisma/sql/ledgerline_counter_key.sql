@@ -1,0 +1,11 @@
+-- ledgerline_counter_key: its live definition, as Postgres prints it once every migration has run.
+-- Last defined by prisma/migrations/20261126030000_usage_alerts/migration.sql; change it with a new migration, then `npm run db:functions`.
+
+CREATE OR REPLACE FUNCTION public.ledgerline_counter_key(key text, OUT metric text, OUT period_start timestamp with time zone, OUT user_id text)
+ RETURNS record
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+  SELECT split_part(key, '|', 1), split_part(key, '|', 2)::timestamptz,
+         substr(key, length(split_part(key, '|', 1)) + length(split_part(key, '|', 2)) + 3)
+$function$
