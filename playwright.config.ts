@@ -49,6 +49,8 @@ export default defineConfig({
     // As their teardown it runs once they have all finished, whether or not they passed.
     { name: "chromium", testIgnore: /stripe-webhook\.spec\.ts$/, teardown: "stripe-webhooks" },
     { name: "stripe-webhooks", testMatch: /stripe-webhook\.spec\.ts$/ },
+    // `npm run screenshots`: pictures for review, not tests; `npm run test:e2e` leaves this project out.
+    { name: "screenshots", testMatch: /\.shots\.ts$/ },
   ],
   webServer: {
     command: `${build}npx tsx e2e/prepare-db.ts && node .next-e2e/server.mjs`,

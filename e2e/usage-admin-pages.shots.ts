@@ -1,7 +1,11 @@
 import { test } from "@playwright/test";
 import { PERSONAS, signInAs } from "./support/personas";
 
-/** Screenshots for review (e2e/screenshots/, not committed): desktop and phone widths. */
+/**
+ * `npm run screenshots`: the Usage and admin pages as each persona sees them, for review
+ * (e2e/screenshots/, not committed), at desktop and phone widths. A script, not a test: it
+ * asserts nothing, and `npm run test:e2e` does not run it.
+ */
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const SHOTS = [
   { name: "acme-admin", userId: PERSONAS.acmeAdmin },
