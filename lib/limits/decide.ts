@@ -42,10 +42,12 @@ export interface Decision {
 
 /**
  * The cap policy, all-or-nothing: allow while `used + quantity` stays within
- * the ceiling. A release (quantity <= 0) is never denied.
+ * the ceiling. A release (a negative quantity) is never denied; a quantity
+ * of zero is a request like any other, refused on a counter already past its
+ * ceiling (after a downgrade), as the store refuses it.
  */
 export function decide(used: number, quantity: number, capKind: CapKind, limit: Limit): Decision {
-  const allowed = quantity <= 0 || used + quantity <= storeCeiling(capKind, limit);
+  const allowed = quantity < 0 || used + quantity <= storeCeiling(capKind, limit);
   return { allowed, used: allowed ? used + quantity : used };
 }
 

@@ -113,7 +113,7 @@ describe("idempotency", () => {
 });
 
 describe("checkUsage", () => {
-  it("answers like consume and records nothing", async () => {
+  it("answers whether the quantity fits, recording nothing (its agreement with consume: check-agrees-with-consume.test.ts)", async () => {
     const { orgId, db, sql } = await createOrg({ plan: "free" });
     expect(await checkUsage(sql, { orgId, metric: "emails_sent", quantity: 500 }, NOW)).toMatchObject({ allowed: true, used: 0 });
     expect(await checkUsage(sql, { orgId, metric: "emails_sent", quantity: 501 }, NOW)).toMatchObject({ allowed: false, used: 0, limit: 500 });
