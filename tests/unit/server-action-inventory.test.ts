@@ -40,24 +40,39 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function serverActions(): string[] {
+/** Every server action, with the module it is defined in ("@/app/..." without the extension). */
+function serverActions(): { name: string; module: string }[] {
   return ["app", "lib", "components"].flatMap(sourceFiles).flatMap((file) => {
     const text = readFileSync(file, "utf8");
     if (!/^\s*["']use server["'];/.test(text)) return [];
-    return [...text.matchAll(/export async function (\w+)/g)].map((match) => match[1]);
+    const module = `@/${file.replace(/\.tsx?$/, "")}`;
+    return [...text.matchAll(/export async function (\w+)/g)].map((match) => ({ name: match[1], module }));
   });
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Whether a test file imports `name` from the module that defines it (not a
+ * namesake) and uses it beyond the import: called, or run from a table of cases.
+ */
+function callsAction(text: string, name: string, module: string): boolean {
+  const importLine = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*["']${escape(module)}["'];?`, "g");
+  const imports = [...text.matchAll(importLine)];
+  const imported = imports.some((m) => m[1].split(",").some((part) => part.trim() === name));
+  return imported && new RegExp(`\\b${name}\\b`).test(text.replace(importLine, ""));
 }
 
 describe("server actions", () => {
   it("each one has a test that proves who may call it", () => {
     const actions = serverActions();
     expect(actions.length).toBeGreaterThan(10);
-    expect(actions.filter((name) => !(name in PROVEN_BY))).toEqual([]);
-    for (const name of actions) {
+    expect(actions.filter(({ name }) => !(name in PROVEN_BY))).toEqual([]);
+    for (const { name, module } of actions) {
       const { test, who } = PROVEN_BY[name];
       const text = readFileSync(test, "utf8");
-      // Restricted actions must be called by name in their test; open ones only need their test to exist.
-      if (!who.startsWith("anyone")) expect(text, `${test} should call ${name}`).toMatch(new RegExp(`\\b${name}\\b`));
+      // Restricted actions must be imported from their module and run in their test; open ones only need their test to exist.
+      if (!who.startsWith("anyone")) expect(callsAction(text, name, module), `${test} should import ${name} from ${module} and run it`).toBe(true);
     }
   });
 });
