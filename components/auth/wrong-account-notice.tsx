@@ -1,4 +1,4 @@
-import { signOutToSignIn } from "@/lib/auth/actions";
+import { SignOutButton } from "./sign-out-button";
 
 /** Signed in as someone other than the invitee: the invitation cannot be accepted from this session. */
 export function WrongAccountNotice({ signedInAs, invited }: { signedInAs: string; invited: string }) {
@@ -7,11 +7,7 @@ export function WrongAccountNotice({ signedInAs, invited }: { signedInAs: string
       <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
         You are signed in as {signedInAs}, but this invitation is for {invited}. Only {invited} can accept it: sign out, then open the link again and sign in as {invited}.
       </p>
-      <form action={signOutToSignIn}>
-        <button type="submit" className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50">
-          Sign out
-        </button>
-      </form>
+      <SignOutButton className="rounded-lg bg-white px-3.5 py-2 text-sm font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50" />
     </div>
   );
 }

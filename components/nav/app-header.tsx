@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { signOutToSignIn } from "@/lib/auth/actions";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { ALERTS_PATH, API_KEYS_PATH, AUDIT_PATH, MEMBERS_PATH, NOTIFICATIONS_PATH, USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { canManagePlan, isAdmin, ROLE_LABELS } from "@/lib/auth/roles";
 import type { SessionContext } from "@/lib/auth/session";
@@ -34,11 +34,7 @@ export function AppHeader({ session, unread }: { session: SessionContext; unread
             </p>
             <p className="text-xs text-slate-500">{ROLE_LABELS[session.role]}</p>
           </div>
-          <form action={signOutToSignIn}>
-            <button type="submit" className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50">
-              Sign out
-            </button>
-          </form>
+          <SignOutButton className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50" />
         </div>
         <nav aria-label="Main" className="-mx-3 flex w-full gap-1 overflow-x-auto">
           <NavLink href="/settings/usage">Usage</NavLink>
