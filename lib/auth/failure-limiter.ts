@@ -45,6 +45,7 @@ export function createFailureLimiter({ name, maxFailures, windowMs, maxClients =
 
   return {
     retryAfter(client, now = Date.now()) {
+      if (blocks.size === 0) return null; // the usual case: nobody is blocked, nothing to parse
       const until = blocks.get(clientBucket(client));
       return until !== undefined && until > now ? Math.ceil((until - now) / 1000) : null;
     },

@@ -9,7 +9,14 @@
  */
 export function apiPath(url: string): string {
   const end = url.search(/[?#]/);
-  const raw = (end < 0 ? url : url.slice(0, end)).replace(/\/{2,}/g, "/");
+  const path = end < 0 ? url : url.slice(0, end);
+  // The spelling every client sends: nothing to normalise, and no URL to parse on the hot path.
+  if (!/\/\/|\/\.|%|.\/$/.test(path)) return path;
+  return normalised(path);
+}
+
+function normalised(url: string): string {
+  const raw = url.replace(/\/{2,}/g, "/");
   let path: string;
   try {
     path = new URL(raw.startsWith("/") ? raw : `/${raw}`, "http://path.invalid").pathname;
