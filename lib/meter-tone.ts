@@ -4,15 +4,13 @@
  * app/globals.css as --color-meter-<tone>.
  */
 
-import { USAGE_THRESHOLDS as TONE_THRESHOLDS } from "@/lib/limits/thresholds";
+import { USAGE_THRESHOLDS } from "@/lib/limits/thresholds";
 
 export type MeterTone = "normal" | "warning" | "high" | "full";
 
-export { TONE_THRESHOLDS };
-
 export function meterTone(percent: number): MeterTone {
-  if (percent >= TONE_THRESHOLDS.full) return "full";
-  if (percent >= TONE_THRESHOLDS.high) return "high";
-  if (percent >= TONE_THRESHOLDS.warning) return "warning";
+  if (percent >= USAGE_THRESHOLDS.full) return "full";
+  if (percent >= USAGE_THRESHOLDS.high) return "high";
+  if (percent >= USAGE_THRESHOLDS.warning) return "warning";
   return "normal";
 }

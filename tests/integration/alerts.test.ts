@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossings } from "@/lib/limits/thresholds";
+import { crossings } from "../support/crossings-oracle";
 import { authorizeAi, settleAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
 import { createOrg, onServer, testStore } from "../support/store";

