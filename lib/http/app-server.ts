@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/api/errors";
 import { errorReply } from "@/lib/api/respond";
 import { CLIENT_ADDRESS_HEADER, parseTrustedProxies, resolveClientAddress, type TrustedProxies } from "./client-address";
 import { apiPath } from "./api-path";
-import { sendReply, serveEndpoint } from "./serve-endpoint";
+import { headerValue, sendReply, serveEndpoint } from "./serve-endpoint";
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
 
@@ -40,7 +40,7 @@ export function createAppServer(
   }
 
   const server = createServer((request, response) => {
-    request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(request.socket.remoteAddress, headerText(request, "x-forwarded-for"), trustedProxies);
+    request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(request.socket.remoteAddress, headerValue(request, "x-forwarded-for") ?? undefined, trustedProxies);
     const path = apiPath(request.url ?? "/");
     const endpoint = endpoints[`${request.method} ${path}`];
     if (endpoint) return void serveEndpoint(endpoint, request, response);
@@ -53,11 +53,6 @@ export function createAppServer(
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   return server;
-}
-
-function headerText(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function unrouted(path: string, methods: string[] | undefined): ApiError {

@@ -48,7 +48,8 @@ export function sendReply(request: IncomingMessage, response: ServerResponse, re
   if (unread) response.once("finish", () => setTimeout(() => request.socket.destroy(), UNREAD_BODY_GRACE_MS).unref());
 }
 
-function headerValue(request: IncomingMessage, name: string): string | null {
+/** A request header as one string (repeated ones joined), or null. */
+export function headerValue(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name.toLowerCase()];
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(", ") : value;
