@@ -19,12 +19,17 @@ export interface InvitationDetails {
   hasUser: boolean;
 }
 
+/** An invitation still open: not accepted, revoked or expired. The one rule, for a row and for a query. */
+export const isOpenInvitation = (i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }, now: Date) =>
+  !i.acceptedAt && !i.revokedAt && i.expiresAt > now;
+export const openInvitationWhere = (now: Date) => ({ acceptedAt: null, revokedAt: null, expiresAt: { gt: now } });
+
 const CLOSED = "This invitation link is no longer valid: it was accepted, revoked, replaced by a newer one, or it expired. Ask an admin to resend it.";
 
 /** What the link offers, or null when it no longer works. */
 export async function invitationForToken(db: PrismaClient, token: string, now = new Date()): Promise<InvitationDetails | null> {
   const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return null;
+  if (!invitation || !isOpenInvitation(invitation, now)) return null;
   const user = await db.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } }, select: { id: true } });
   return {
     orgName: invitation.org.name,
@@ -55,7 +60,7 @@ export async function acceptInvitation(db: PrismaClient, input: { token: string;
     if (!found) throw new ApiError("not_found", CLOSED);
     await lockSeats(tx, found.orgId);
     const invitation = await tx.invitation.findUnique({ where: { tokenHash }, include: { org: { select: { name: true } } } });
-    if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw new ApiError("not_found", CLOSED);
+    if (!invitation || !isOpenInvitation(invitation, now)) throw new ApiError("not_found", CLOSED);
     if (invitation.email.toLowerCase() !== session.email.toLowerCase()) {
       throw new ApiError("forbidden", `This invitation is for ${invitation.email}; you are signed in as ${session.email}.`);
     }

@@ -1,3 +1,4 @@
+import { openInvitationWhere } from "@/lib/admin/accept-invitation";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -11,7 +12,7 @@ export async function maySignIn(db: PrismaClient, email: string | null | undefin
   const address = { equals: email.trim(), mode: "insensitive" } as const;
   const [member, invited] = await Promise.all([
     db.user.findFirst({ where: { email: address, memberships: { some: {} } }, select: { id: true } }),
-    db.invitation.findFirst({ where: { email: address, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, select: { id: true } }),
+    db.invitation.findFirst({ where: { email: address, ...openInvitationWhere(now) }, select: { id: true } }),
   ]);
   return member !== null || invited !== null;
 }
