@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Agent, request, type ClientRequest } from "node:http";
 import { startServer, type RunningServer } from "@/scripts/production-server";
 import { createApiKey } from "../support/api";
 import { createOrg } from "../support/store";
@@ -83,3 +84,30 @@ export async function waitFor(sent: Sent[], count: number, test: (s: Sent) => bo
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Answer {
+  status: number | "network_error";
+  ms: number;
+}
+
+/** Requests from one loopback address (127.0.0.x), kept alive like a real client's. */
+export function clientAt(localAddress: string, base: string) {
+  const agent = new Agent({ keepAlive: true, localAddress, maxSockets: 16 });
+  return {
+    send(path: string, headers: Record<string, string>, body: string | ((req: ClientRequest) => void)): Promise<Answer> {
+      const started = performance.now();
+      return new Promise((resolve) => {
+        const req = request(`${base}${path}`, { method: "POST", agent, headers }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+        });
+        req.on("error", () => resolve({ status: "network_error", ms: performance.now() - started }));
+        // An answer that never comes counts as a failure instead of stalling the soak.
+        req.setTimeout(15_000, () => req.destroy());
+        if (typeof body === "string") req.end(body);
+        else body(req);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}

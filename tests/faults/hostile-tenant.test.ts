@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { Agent, request, type ClientRequest } from "node:http";
+import type { ClientRequest } from "node:http";
 import { describe, expect, it } from "vitest";
 import { MAX_COUNTER } from "@/lib/limits/decide";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
-import { faultOrg, sleep, startApp } from "./harness";
+import { clientAt, faultOrg, sleep, startApp, type Answer } from "./harness";
 
 /**
  * One tenant attacks for 60 s while another works. The attacker, from its own
@@ -16,33 +16,6 @@ import { faultOrg, sleep, startApp } from "./harness";
  * equal its ledger afterwards.
  */
 const SOAK_MS = Number(process.env.FAULTS_SOAK_MS ?? 60_000);
-
-interface Answer {
-  status: number | "network_error";
-  ms: number;
-}
-
-/** Requests from one loopback address (127.0.0.x), kept alive like a real client's. */
-function clientAt(localAddress: string, base: string) {
-  const agent = new Agent({ keepAlive: true, localAddress, maxSockets: 16 });
-  return {
-    send(path: string, headers: Record<string, string>, body: string | ((req: ClientRequest) => void)): Promise<Answer> {
-      const started = performance.now();
-      return new Promise((resolve) => {
-        const req = request(`${base}${path}`, { method: "POST", agent, headers }, (res) => {
-          res.resume();
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-        });
-        req.on("error", () => resolve({ status: "network_error", ms: performance.now() - started }));
-        // An answer that never comes counts as a failure instead of stalling the soak.
-        req.setTimeout(15_000, () => req.destroy());
-        if (typeof body === "string") req.end(body);
-        else body(req);
-      });
-    },
-    close: () => agent.destroy(),
-  };
-}
 
 /** Sends 64 KiB chunks for as long as the server reads them, and never ends the body. */
 function endlessly(req: ClientRequest) {
