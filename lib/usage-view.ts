@@ -1,7 +1,7 @@
 import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { formatCount, formatMicros, formatMonth, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
-import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/decide";
+import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/cap-policy";
 import { METER_GROUPS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import { PLANS, type Limit } from "@/lib/limits/plans";
 import type { Meter, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";

@@ -18,5 +18,5 @@ await store.close();
 
 await mkdir(FUNCTIONS_DIR, { recursive: true });
 for (const file of await readdir(FUNCTIONS_DIR)) if (file.endsWith(".sql")) await rm(path.join(FUNCTIONS_DIR, file));
-for (const [name, definition] of functions) await writeFile(path.join(FUNCTIONS_DIR, `${name}.sql`), functionFile(name, definition, migrations.get(name)));
+for (const [name, definition] of functions) await writeFile(path.join(FUNCTIONS_DIR, `${name}.sql`), functionFile(name, definition, migrations));
 console.log(`Wrote ${functions.size} function definitions to ${path.relative(process.cwd(), FUNCTIONS_DIR)}/`);

@@ -4,7 +4,7 @@ import { errorReply } from "@/lib/api/respond";
 import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/with-api-key";
 import { store } from "@/lib/db";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";

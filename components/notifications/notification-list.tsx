@@ -1,10 +1,11 @@
+import { USAGE_THRESHOLD_WORDS } from "@/lib/limits/thresholds";
 import type { NotificationView } from "@/lib/notifications/notification-list";
 
 const TONES = { raised: "bg-amber-500", resolved: "bg-emerald-500" };
 const when = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", hourCycle: "h23" });
 
 export function NotificationList({ notifications }: { notifications: NotificationView[] }) {
-  if (!notifications.length) return <p className="text-sm text-slate-500">No notifications. Usage alerts at 80%, 90% and 100% appear here.</p>;
+  if (!notifications.length) return <p className="text-sm text-slate-500">No notifications. Usage alerts at {USAGE_THRESHOLD_WORDS} appear here.</p>;
   return (
     <ul className="divide-y divide-slate-100">
       {notifications.map((n) => (

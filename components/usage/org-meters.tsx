@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { MeterGroupView, SeatsView } from "@/lib/usage-view";
 import { Card } from "@/components/ui/card";
-import { SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/decide";
+import { SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/cap-policy";
 import { USAGE_THRESHOLDS } from "@/lib/limits/thresholds";
 import { SETTINGS_BILLING_PATH } from "@/lib/plan-upgrade";
 import { Meter } from "./meter";

@@ -1,6 +1,6 @@
 import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { formatMicros, formatPercent } from "@/lib/format";
-import { percentUsed } from "@/lib/limits/decide";
+import { percentUsed } from "@/lib/limits/cap-policy";
 import type { Limit } from "@/lib/limits/plans";
 import type { MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
 import { meterTone } from "@/lib/meter-tone";

@@ -1,5 +1,5 @@
 import { formatBytes, formatMicros, formatPercent, formatShortDate } from "@/lib/format";
-import { percentUsed, SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/decide";
+import { percentUsed, SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/cap-policy";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
 
 /** A usage alert as stored, in plain values. */

@@ -4,7 +4,7 @@ import { authenticateApiKey, bearerKey, hashApiKey, orgOfApiKey } from "@/lib/au
 import { apiKeyFailures } from "@/lib/auth/failure-limiter";
 import { store } from "@/lib/db";
 import { requestClientAddress } from "@/lib/http/client-address";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 import type { ApiRequest, Endpoint } from "./endpoint";
 import { ApiError } from "./errors";
 import { errorReply } from "./respond";

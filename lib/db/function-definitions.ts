@@ -1,6 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { MIGRATIONS_DIR, readMigrations, type SqlExecutor } from "./migrate";
+import { MIGRATIONS_DIR, readMigrations } from "./migrate";
+import { GENERATED_FUNCTIONS } from "./generated-functions";
+import type { SqlExecutor } from "./sql-executor";
 
 /**
  * The live definition of every SQL function, one file each under prisma/sql,
@@ -29,10 +31,17 @@ export async function definingMigrations(dir = MIGRATIONS_DIR): Promise<Map<stri
   return defined;
 }
 
-export function functionFile(name: string, definition: string, migration: string | undefined): string {
+/** Where a change to `name` starts: the migration that last defines it, or the constant a generated function is written from. */
+export function functionOrigin(name: string, migrations: Map<string, string>): string {
+  const generated = GENERATED_FUNCTIONS[name];
+  if (generated) return `Written by the migration runner from ${generated.source}; change that, then \`npm run db:functions\`.`;
+  return `Last defined by prisma/migrations/${migrations.get(name) ?? "?"}/migration.sql; change it with a new migration, then \`npm run db:functions\`.`;
+}
+
+export function functionFile(name: string, definition: string, migrations: Map<string, string>): string {
   return [
     `-- ${name}: its live definition, as Postgres prints it once every migration has run.`,
-    `-- Last defined by prisma/migrations/${migration ?? "?"}/migration.sql; change it with a new migration, then \`npm run db:functions\`.`,
+    `-- ${functionOrigin(name, migrations)}`,
     "",
     definition,
     "",

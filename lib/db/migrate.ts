@@ -1,19 +1,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeGeneratedFunctions } from "./generated-functions";
+import type { SqlExecutor } from "./sql-executor";
 
 /**
  * Applies prisma/migrations in Prisma's own layout and bookkeeping table
  * (`_prisma_migrations`, sha-256 checksums), so a database migrated here is one
  * that `prisma migrate deploy` recognises, and the other way round.
  */
-
-export interface SqlExecutor {
-  /** Runs a script of several statements. */
-  exec(sql: string): Promise<void>;
-  /** `name` makes it a named prepared statement on a server connection: parsed and planned once per connection. */
-  query<T>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]>;
-}
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 
@@ -48,7 +43,8 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 /**
  * Applies every migration not yet recorded, each in its own transaction, and
- * returns the names applied. Refuses to run if an applied migration's file has
+ * returns the names applied; then writes the generated functions
+ * (generated-functions.ts). Refuses to run if an applied migration's file has
  * changed since, or a previous attempt failed halfway.
  */
 export async function applyMigrations(db: SqlExecutor, dir = MIGRATIONS_DIR): Promise<string[]> {
@@ -77,5 +73,6 @@ export async function applyMigrations(db: SqlExecutor, dir = MIGRATIONS_DIR): Pr
     });
     done.push(migration.name);
   }
+  await writeGeneratedFunctions(db);
   return done;
 }

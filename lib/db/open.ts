@@ -5,7 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { storeSettings, type StoreLocation, type StoreSettings } from "./connection";
-import type { SqlExecutor } from "./migrate";
+import type { SqlExecutor } from "./sql-executor";
 
 export interface OpenStore {
   prisma: PrismaClient;

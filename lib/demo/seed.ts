@@ -3,7 +3,7 @@ import { hashApiKey } from "@/lib/auth/api-keys";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { AI_FEATURES } from "@/lib/limits/ai-models";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { DEMO_ORGS, type DemoOrg } from "./orgs";
 import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS } from "./usage-plan";
 

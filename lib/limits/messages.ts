@@ -1,4 +1,4 @@
-import { SOFT_CAP_ALLOWANCE_PERCENT } from "./decide";
+import { SOFT_CAP_ALLOWANCE_PERCENT } from "./cap-policy";
 import { METRICS, type MetricId } from "./metrics";
 import type { Limit } from "./plans";
 

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { ApiError } from "@/lib/api/errors";
 import { secondsUntilReset } from "@/lib/billing-cycle";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
+import { allocationCeiling } from "@/lib/limits/cap-policy";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { termsFor } from "./org-context";
@@ -11,7 +12,8 @@ import { memberOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
  * AI holds. The app prices the call and works out the org's terms from its
  * version-guarded cache; one SQL call each (ledgerline_ai_authorize, _settle,
  * _release) checks the version and the API key, locks, decides and writes.
- * See prisma/migrations/20261127300000_ai_holds_in_sql for the rules.
+ * The functions receive ceilings (lib/limits/cap-policy.ts), and decide with
+ * ledgerline_fits like consume; their live definitions are prisma/sql/ledgerline_ai_*.sql.
  */
 
 /** An unsettled hold frees itself after this long (AI_HOLD_TTL_SECONDS overrides, for fault tests). */
@@ -51,7 +53,7 @@ export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest,
     const [row] = await sql.query<{ outcome: string; used: string | null }>(
       `SELECT outcome, used FROM ledgerline_ai_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
-        terms.context.id, terms.version, apiKeyHash ?? null, now, member.userId, aiTerms.periodStart, aiTerms.limit, allocation,
+        terms.context.id, terms.version, apiKeyHash ?? null, now, member.userId, aiTerms.periodStart, aiTerms.ceiling, allocationCeiling(allocation),
         holdMicros, authorizationId, request.feature, request.model, tierOf(request.model), expiresAt,
       ],
       { name: "ledgerline_ai_authorize" },
@@ -116,10 +118,13 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
   );
   return withOrgTerms(sql, request.orgId, async (terms) => {
     const costMicros = hold ? priceMicros(hold.model, request.inputTokens, request.outputTokens) : 0;
-    const limit = hold ? termsFor(terms.context, "ai_budget", new Date(hold.period_start)).limit : null;
+    const aiTerms = hold ? termsFor(terms.context, "ai_budget", new Date(hold.period_start)) : null;
     const [row] = await sql.query<{ outcome: string; response: AiSettlement | null }>(
-      `SELECT outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [request.orgId, terms.version, apiKeyHash ?? null, new Date(), request.authorizationId, request.inputTokens, request.outputTokens, costMicros, limit],
+      `SELECT outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        request.orgId, terms.version, apiKeyHash ?? null, new Date(), request.authorizationId, request.inputTokens, request.outputTokens, costMicros,
+        aiTerms?.limit ?? null, aiTerms?.ceiling ?? null,
+      ],
       { name: "ledgerline_ai_settle" },
     );
     switch (row.outcome) {

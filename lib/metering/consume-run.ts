@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 
 /**
  * The common case of enforcement in one statement: a run of events on one org
@@ -7,8 +7,9 @@ import type { SqlExecutor } from "@/lib/db/migrate";
  * as a whole. A single event, a coalesced burst of requests and a batch of
  * API calls all usually look like this.
  *
- * The counter's conditional UPDATE decides for the whole run (its WHERE is the
- * cap check, re-checked on the latest row version when requests race), and
+ * The counter's conditional UPDATE decides for the whole run (its WHERE asks
+ * ledgerline_fits, the one cap decision, which Postgres inlines; re-checked on
+ * the latest row version when requests race), and
  * the keys, the ledger rows, the daily rollup and any threshold alerts (each
  * event's own running total, as the general path records them) are written
  * from its RETURNING in the same statement.
@@ -35,7 +36,7 @@ WITH events AS (
   UPDATE usage_counters c SET used = c.used + total.q
   FROM total
   WHERE c.org_id = $1 AND c.user_id = '' AND c.metric = $5 AND c.period_start = $6
-    AND ($7::bigint IS NULL OR c.used + c.held + total.q <= $7)
+    AND ledgerline_fits(c.used, c.held, total.q, $7::bigint)
     AND EXISTS (SELECT 1 FROM orgs o WHERE o.id = $1 AND o.config_version = $2)
     AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.key_hash = $3 AND k.org_id = $1 AND k.revoked_at IS NULL))
   RETURNING c.used - total.q AS before

@@ -2,14 +2,14 @@ import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
 import { isStoreUnavailable } from "@/lib/api/respond";
 import { secondsUntilReset } from "@/lib/billing-cycle";
-import type { SqlExecutor } from "@/lib/db/migrate";
-import { decide, MAX_COUNTER, overflowsCounter, percentUsed } from "@/lib/limits/decide";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
+import { allocationCeiling, MAX_COUNTER, overflowsCounter, percentUsed } from "@/lib/limits/cap-policy";
 import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/messages";
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
 import { createCoalescer } from "./coalescer";
 import { consumeRun } from "./consume-run";
-import { readCounter } from "./counters";
+import { readFit } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
 import { processSingleton } from "@/lib/process/singleton";
@@ -181,7 +181,7 @@ export async function consumeBatch(
         sent.map((s) => s.terms.periodStart),
         sent.map((s) => s.terms.ceiling),
         sent.map((s) => s.event.userId ?? ORG_TOTAL),
-        sent.map((s) => s.allocation),
+        sent.map((s) => allocationCeiling(s.allocation)),
         sent.map((s) => s.track),
         sent.map((s) => s.event.quantity),
         sent.map((s) => s.event.idempotencyKey),
@@ -278,7 +278,12 @@ export async function consumeUsage(sql: SqlExecutor, request: UsageRequest & { i
   return outcome.decision;
 }
 
-/** The same decision as consumeUsage, recording nothing. */
+/**
+ * The same decision as consumeUsage, recording nothing: the store's
+ * ledgerline_fits asked of the same counters with the same ceilings, without
+ * locks. A request that consume would refuse as out of range is refused here
+ * the same way.
+ */
 export async function checkUsage(sql: SqlExecutor, request: UsageRequest, now = new Date()): Promise<UsageDecision> {
   const invalid = invalidQuantity(request.metric, request.quantity);
   if (invalid) throw invalid;
@@ -288,19 +293,16 @@ export async function checkUsage(sql: SqlExecutor, request: UsageRequest, now = 
   if (request.userId && !member) throw notAMember(request.userId);
   const terms = termsFor(org.context, request.metric, now);
   const resetsAt = terms.resetsAt?.toISOString() ?? null;
-  const orgKey = { orgId: request.orgId, userId: ORG_TOTAL, metric: request.metric, periodStart: terms.periodStart };
-  const current = await readCounter(sql, orgKey);
-  if (overflowsCounter(current.used + current.held, request.quantity)) throw quantityOutOfRange(request.metric, current.used, request.quantity);
-  const capKind = METRICS[request.metric].capKind;
-  if (!decide(current.used + current.held, request.quantity, capKind, terms.limit).allowed) {
-    return decisionBody(request.metric, current.used, terms.limit, resetsAt, false);
-  }
   const allocation = member && METRICS[request.metric].allocatable ? allocationOf(member, request.metric) : null;
-  if (member && allocation !== null) {
-    const mine = await readCounter(sql, { ...orgKey, userId: member.userId });
-    if (!decide(mine.used + mine.held, request.quantity, "hard", allocation).allowed) {
-      return decisionBody(request.metric, mine.used, allocation, resetsAt, false);
-    }
-  }
-  return decisionBody(request.metric, current.used, terms.limit, resetsAt, true);
+  const fit = await readFit(
+    sql,
+    { orgId: request.orgId, metric: request.metric, periodStart: terms.periodStart },
+    request.quantity,
+    terms.ceiling,
+    member && allocation !== null ? { userId: member.userId, ceiling: allocationCeiling(allocation) } : undefined,
+  );
+  if (overflowsCounter(fit.org.used + fit.org.held, request.quantity)) throw quantityOutOfRange(request.metric, fit.org.used, request.quantity);
+  if (!fit.org.fits) return decisionBody(request.metric, fit.org.used, terms.limit, resetsAt, false);
+  if (allocation !== null && !fit.member.fits) return decisionBody(request.metric, fit.member.used, allocation, resetsAt, false);
+  return decisionBody(request.metric, fit.org.used, terms.limit, resetsAt, true);
 }

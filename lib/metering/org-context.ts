@@ -1,5 +1,5 @@
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, type BillingPeriod } from "@/lib/billing-cycle";
-import { storeCeiling } from "@/lib/limits/decide";
+import { storeCeiling } from "@/lib/limits/cap-policy";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
 

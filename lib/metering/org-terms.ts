@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 import type { LimitOverrides, PlanId } from "@/lib/limits/plans";
 import { processSingleton } from "@/lib/process/singleton";
 import type { Member, OrgContext } from "./org-context";

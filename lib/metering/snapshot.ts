@@ -2,7 +2,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods } from "@/lib/billing-cycle";
 import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type AiTier } from "@/lib/limits/ai-models";
-import { percentUsed } from "@/lib/limits/decide";
+import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type Unit } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
 

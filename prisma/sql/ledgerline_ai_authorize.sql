@@ -1,7 +1,7 @@
 -- ledgerline_ai_authorize: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127300000_ai_holds_in_sql/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
 
-CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_user_id text, p_period_start timestamp with time zone, p_limit bigint, p_allocation bigint, p_hold bigint, p_authorization_id text, p_feature text, p_model text, p_tier text, p_expires_at timestamp with time zone)
+CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_user_id text, p_period_start timestamp with time zone, p_pool_ceiling bigint, p_allocation_ceiling bigint, p_hold bigint, p_authorization_id text, p_feature text, p_model text, p_tier text, p_expires_at timestamp with time zone)
  RETURNS TABLE(outcome text, used bigint)
  LANGUAGE plpgsql
 AS $function$
@@ -11,7 +11,7 @@ DECLARE
   v_member record;
   v_pool_hold bigint;
   v_from_credits bigint;
-  v_free bigint;
+  v_credits record;
   h record;
 BEGIN
   IF v_refusal IS NOT NULL THEN
@@ -25,23 +25,24 @@ BEGIN
   END IF;
 
   FOR h IN
-    UPDATE ai_authorizations SET status = 'expired'
-    WHERE id IN (
-      SELECT a.id FROM ai_authorizations a
-      WHERE a.org_id = p_org_id AND a.status = 'held' AND a.expires_at <= p_now
-      ORDER BY a.id FOR UPDATE SKIP LOCKED)
-    RETURNING ai_authorizations.user_id, ai_authorizations.period_start, hold_micros, pool_hold_micros
+    UPDATE ai_authorizations a SET status = 'expired'
+    WHERE a.org_id = p_org_id AND a.id IN (
+      SELECT x.id FROM ai_authorizations x
+      WHERE x.org_id = p_org_id AND x.status = 'held' AND x.expires_at <= p_now
+      ORDER BY x.id FOR UPDATE SKIP LOCKED)
+    RETURNING a.user_id, a.period_start, a.hold_micros, a.pool_hold_micros
   LOOP
     PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
   END LOOP;
 
-  -- Decide before writing anything: pool, then credits, then the member.
+  -- Decide before writing anything: the pool takes what fits under its ceiling,
+  -- free prepaid credits must cover the rest, and the member's allocation must fit it all.
   v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', p_period_start);
-  v_pool_hold := CASE WHEN p_limit IS NULL THEN p_hold ELSE least(p_hold, greatest(0, p_limit - v_pool.used - v_pool.held)) END;
+  v_pool_hold := ledgerline_pool_part(p_hold, v_pool.used, v_pool.held, p_pool_ceiling);
   v_from_credits := p_hold - v_pool_hold;
   IF v_from_credits > 0 THEN
-    SELECT a.balance_micros - a.held_micros INTO v_free FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
-    IF coalesce(v_free, 0) < v_from_credits THEN
+    SELECT a.balance_micros, a.held_micros INTO v_credits FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+    IF NOT ledgerline_fits(0, coalesce(v_credits.held_micros, 0), v_from_credits, coalesce(v_credits.balance_micros, 0)) THEN
       UPDATE usage_counters c SET blocked = c.blocked + 1
       WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
       RETURN QUERY SELECT 'denied_pool'::text, v_pool.used;
@@ -49,7 +50,7 @@ BEGIN
     END IF;
   END IF;
   v_member := ledgerline_lock_counter(p_org_id, p_user_id, 'ai_budget', p_period_start);
-  IF p_allocation IS NOT NULL AND v_member.used + v_member.held + p_hold > p_allocation THEN
+  IF NOT ledgerline_fits(v_member.used, v_member.held, p_hold, p_allocation_ceiling) THEN
     UPDATE usage_counters c SET blocked = c.blocked + 1
     WHERE c.org_id = p_org_id AND c.user_id = p_user_id AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
     RETURN QUERY SELECT 'denied_user'::text, v_member.used;

@@ -1,5 +1,5 @@
 -- ledgerline_ai_release: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127300000_ai_holds_in_sql/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_release(p_org_id text, p_key_hash text, p_authorization_id text)
  RETURNS text
@@ -17,7 +17,7 @@ BEGIN
     RETURN 'not_found';
   ELSIF h.status = 'held' THEN
     PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
-    UPDATE ai_authorizations a SET status = 'released' WHERE a.id = h.id;
+    UPDATE ai_authorizations a SET status = 'released' WHERE a.org_id = p_org_id AND a.id = h.id;
     RETURN 'released';
   END IF;
   RETURN h.status;

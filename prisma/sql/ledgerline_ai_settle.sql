@@ -1,7 +1,7 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127300000_ai_holds_in_sql/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
 
-CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_authorization_id text, p_input_tokens bigint, p_output_tokens bigint, p_cost bigint, p_limit bigint)
+CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_authorization_id text, p_input_tokens bigint, p_output_tokens bigint, p_cost bigint, p_limit bigint, p_pool_ceiling bigint)
  RETURNS TABLE(outcome text, response jsonb)
  LANGUAGE plpgsql
 AS $function$
@@ -37,7 +37,7 @@ BEGIN
   END IF;
 
   v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', h.period_start);
-  v_pool_part := CASE WHEN p_limit IS NULL THEN p_cost ELSE least(p_cost, greatest(0, p_limit - v_pool.used - v_pool.held)) END;
+  v_pool_part := ledgerline_pool_part(p_cost, v_pool.used, v_pool.held, p_pool_ceiling);
   SELECT a.balance_micros - a.held_micros INTO v_free FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
   v_credit := least(p_cost - v_pool_part, coalesce(v_free, 0));
   UPDATE usage_counters c SET used = c.used + (p_cost - v_credit)
@@ -76,6 +76,6 @@ BEGIN
   v_response := jsonb_build_object(
     'authorizationId', h.id, 'status', 'settled', 'feature', h.feature, 'tier', h.tier,
     'inputTokens', p_input_tokens, 'outputTokens', p_output_tokens, 'costMicros', p_cost, 'creditMicros', v_credit);
-  UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.id = h.id;
+  UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.org_id = p_org_id AND a.id = h.id;
   RETURN QUERY SELECT 'settled'::text, v_response;
 END $function$

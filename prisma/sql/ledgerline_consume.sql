@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127200000_consume_per_event_cost/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
@@ -142,7 +142,7 @@ BEGIN
       -- A release frees what is there and never takes a counter below zero.
       q := greatest(q, -org_used);
       org_used := org_used + q;
-    ELSIF p_ceilings[i] IS NOT NULL AND org_used + org_held + q > p_ceilings[i] THEN
+    ELSIF NOT ledgerline_fits(org_used, org_held, q, p_ceilings[i]) THEN
       v_outcomes[i] := 'denied_org';
       v_results[i] := org_used;
       v_blocked := v_blocked || jsonb_build_object(org_counter, coalesce((v_blocked ->> org_counter)::bigint, 0) + 1);
@@ -150,7 +150,8 @@ BEGIN
     ELSIF p_track_users[i] THEN
       member_counter := org_counter || p_user_ids[i];
       member_used := (v_used ->> member_counter)::bigint;
-      IF p_user_ceilings[i] IS NOT NULL AND member_used + (v_held ->> member_counter)::bigint + q > p_user_ceilings[i] THEN
+      -- An allocation is a hard cap: its ceiling is the allocation itself, and its alerts are taken against it.
+      IF NOT ledgerline_fits(member_used, (v_held ->> member_counter)::bigint, q, p_user_ceilings[i]) THEN
         v_outcomes[i] := 'denied_user';
         v_results[i] := member_used;
         v_blocked := v_blocked || jsonb_build_object(member_counter, coalesce((v_blocked ->> member_counter)::bigint, 0) + 1);

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 
 /**
  * After a load: every admitted 200 is one ledger row, the counters equal the

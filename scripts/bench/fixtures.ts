@@ -1,5 +1,5 @@
 import { hashApiKey } from "@/lib/auth/api-keys";
-import type { SqlExecutor } from "@/lib/db/migrate";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 
 /**
  * The bench's own orgs. Every org has an API key `ll_bench_<org id>` and one

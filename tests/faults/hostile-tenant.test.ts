@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ClientRequest } from "node:http";
 import { describe, expect, it } from "vitest";
-import { MAX_COUNTER } from "@/lib/limits/decide";
+import { MAX_COUNTER } from "@/lib/limits/cap-policy";
 import { ledgerMismatches, onServer, testStore } from "../support/store";
 import { clientAt, faultOrg, sleep, startApp, type Answer } from "./harness";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { priceMicros } from "@/lib/limits/ai-models";
+import { METRICS } from "@/lib/limits/metrics";
 import { authorizeAi, HOLD_TTL_MS, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
@@ -96,6 +97,23 @@ describe("AI authorize / settle / release", () => {
     expect(error.status).toBe(402);
     expect(error.code).toBe("ai_access_paused");
     await consumeUsage(sql, { orgId, metric: "emails_sent", quantity: 10, idempotencyKey: "paused-email" }, { now: NOW });
+  });
+
+  it("holds against the ceiling of ai_budget's cap kind in lib/limits/metrics.ts, not its bare limit", async () => {
+    // $10 pool. Hard: a $10.50 hold (pool, no credits) is refused. Soft (+10%, $11): the same hold fits.
+    const hold = { feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 140_000 } as const;
+    expect(priceMicros(hold.model, 0, hold.maxOutputTokens)).toBe(10_500_000);
+    const hard = await createOrg({ overrides: { ai_budget: 10 * USD }, members: [{}] });
+    expect((await rejection(authorizeAi(hard.sql, { orgId: hard.orgId, userId: hard.members[0], ...hold }, NOW))).code).toBe("ai_budget_exhausted");
+    const kind = METRICS.ai_budget.capKind;
+    METRICS.ai_budget.capKind = "soft";
+    try {
+      const soft = await createOrg({ overrides: { ai_budget: 10 * USD }, members: [{}] });
+      await authorizeAi(soft.sql, { orgId: soft.orgId, userId: soft.members[0], ...hold }, NOW);
+      expect(await pool(soft.orgId)).toMatchObject({ held: 10_500_000 });
+    } finally {
+      METRICS.ai_budget.capKind = kind;
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { POST as batch } from "@/app/api/v1/usage/batch/route";
 import { POST as check } from "@/app/api/v1/usage/check/route";
 import { POST as consume } from "@/app/api/v1/usage/consume/route";
 import { POST as stripeWebhook } from "@/app/api/webhooks/stripe/route";
-import { MAX_COUNTER } from "@/lib/limits/decide";
+import { MAX_COUNTER } from "@/lib/limits/cap-policy";
 import { consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { call, createApiKey } from "../support/api";
 import { endlessBody, streamedRequest } from "../support/endless-body";

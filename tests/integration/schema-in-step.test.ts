@@ -15,7 +15,7 @@ describe.skipIf(!onServer)("the migrated database (needs DATABASE_URL: definitio
     const migrations = await definingMigrations();
     expect([...committed.keys()]).toEqual([...migrated.keys()]);
     for (const [name, definition] of migrated) {
-      expect(committed.get(name), `prisma/sql/${name}.sql is stale: run npm run db:functions on a scratch database`).toBe(functionFile(name, definition, migrations.get(name)));
+      expect(committed.get(name), `prisma/sql/${name}.sql is stale: run npm run db:functions on a scratch database`).toBe(functionFile(name, definition, migrations));
     }
   });
 

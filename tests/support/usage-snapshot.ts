@@ -1,5 +1,5 @@
 import { AI_FEATURE_LABELS, AI_FEATURES } from "@/lib/limits/ai-models";
-import { percentUsed } from "@/lib/limits/decide";
+import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRIC_IDS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type PlanId } from "@/lib/limits/plans";
 import { meterOf, type MemberUsage, type UsageSnapshot } from "@/lib/metering/snapshot";

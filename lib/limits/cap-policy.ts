@@ -1,6 +1,13 @@
 import type { CapKind } from "./metrics";
 import type { Limit } from "./plans";
 
+/**
+ * The cap policy: how a limit becomes the ceiling the store enforces. The
+ * decision itself, whether a quantity fits under a ceiling, is made in one
+ * place, the store's ledgerline_fits (prisma/sql/ledgerline_fits.sql), by
+ * consume, the batch path, AI authorize and check alike.
+ */
+
 /** Soft caps allow this overage before denying. */
 export const SOFT_CAP_OVERAGE = 0.1;
 
@@ -24,31 +31,19 @@ export function ceilingFor(capKind: CapKind, limit: Limit): number | null {
  */
 export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 
-/** The ceiling the store enforces: the cap's, and MAX_COUNTER for metrics without one. */
+/** The ceiling the store enforces on an org counter: the cap's, and MAX_COUNTER for metrics without one. */
 export function storeCeiling(capKind: CapKind, limit: Limit): number {
   return Math.min(ceilingFor(capKind, limit) ?? MAX_COUNTER, MAX_COUNTER);
+}
+
+/** A member's personal allocation is a hard cap: its ceiling is the allocation itself (null: none, the member shares the pool). */
+export function allocationCeiling(allocation: Limit): number | null {
+  return ceilingFor("hard", allocation);
 }
 
 /** Whether adding `quantity` would take a counter at `total` past MAX_COUNTER: refused whatever the cap. */
 export function overflowsCounter(total: number, quantity: number): boolean {
   return quantity > 0 && total + quantity > MAX_COUNTER;
-}
-
-export interface Decision {
-  allowed: boolean;
-  /** The counter after this request if allowed, else unchanged. */
-  used: number;
-}
-
-/**
- * The cap policy, all-or-nothing: allow while `used + quantity` stays within
- * the ceiling. A release (a negative quantity) is never denied; a quantity
- * of zero is a request like any other, refused on a counter already past its
- * ceiling (after a downgrade), as the store refuses it.
- */
-export function decide(used: number, quantity: number, capKind: CapKind, limit: Limit): Decision {
-  const allowed = quantity < 0 || used + quantity <= storeCeiling(capKind, limit);
-  return { allowed, used: allowed ? used + quantity : used };
 }
 
 /** Percent of the limit used, for display and alerts; 0 when unlimited. */

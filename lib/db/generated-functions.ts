@@ -1,0 +1,33 @@
+import { USAGE_THRESHOLDS } from "@/lib/limits/thresholds";
+import type { SqlExecutor } from "./sql-executor";
+
+/**
+ * SQL functions whose body is a constant of lib/limits, written by the
+ * migration runner after every run so that the store and the app read the
+ * same value from one place. Each is IMMUTABLE: Postgres folds it into the
+ * plans that call it, at no cost per call.
+ */
+export const GENERATED_FUNCTIONS: Record<string, { source: string; signature: string; body: () => string }> = {
+  /** The alert thresholds, percent of a limit (ledgerline_band, ledgerline_crossings). */
+  ledgerline_usage_thresholds: {
+    source: "lib/limits/thresholds.ts (USAGE_THRESHOLDS)",
+    signature: "() RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE",
+    body: () => `SELECT ARRAY[${Object.values(USAGE_THRESHOLDS).map((t) => Math.trunc(t)).join(", ")}]`,
+  },
+};
+
+/** (Re)defines each generated function whose live body differs from its constant; a no-op otherwise, so concurrent starts do not collide. */
+export async function writeGeneratedFunctions(db: SqlExecutor): Promise<string[]> {
+  const written: string[] = [];
+  for (const [name, { signature, body }] of Object.entries(GENERATED_FUNCTIONS)) {
+    const wanted = body();
+    const [live] = await db.query<{ body: string | null }>(
+      `SELECT p.prosrc AS body FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() AND p.proname = $1`,
+      [name],
+    );
+    if (live?.body?.trim() === wanted) continue;
+    await db.exec(`CREATE OR REPLACE FUNCTION ${name}${signature} AS $$ ${wanted} $$`);
+    written.push(name);
+  }
+  return written;
+}
