@@ -1,3 +1,4 @@
+import { storedRole, storedSeatType } from "@/lib/db/stored-values";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
@@ -28,14 +29,15 @@ const CLOSED = "This invitation link is no longer valid: it was accepted, revoke
 
 /** What the link offers, or null when it no longer works. */
 export async function invitationForToken(db: PrismaClient, token: string, now = new Date()): Promise<InvitationDetails | null> {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
+  // By the link alone, before its org is known: on Citus a read of every shard's index, never a lock.
+  const invitation = await db.invitation.findFirst({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
   if (!invitation || !isOpenInvitation(invitation, now)) return null;
   const user = await db.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } }, select: { id: true } });
   return {
     orgName: invitation.org.name,
     email: invitation.email,
-    role: invitation.role,
-    seatType: invitation.seatType,
+    role: storedRole(invitation.role),
+    seatType: storedSeatType(invitation.seatType),
     expiresAt: invitation.expiresAt.toISOString(),
     hasUser: user !== null,
   };
@@ -56,10 +58,10 @@ export async function acceptInvitation(db: PrismaClient, input: { token: string;
   return db.$transaction(async (tx) => {
     const session = await liveSession(tx, input.sessionId, now);
     if (!session) throw new ApiError("unauthorized", "Sign in to accept the invitation.");
-    const found = await tx.invitation.findUnique({ where: { tokenHash }, select: { orgId: true } });
+    const found = await tx.invitation.findFirst({ where: { tokenHash }, select: { orgId: true } });
     if (!found) throw new ApiError("not_found", CLOSED);
     await lockSeats(tx, found.orgId);
-    const invitation = await tx.invitation.findUnique({ where: { tokenHash }, include: { org: { select: { name: true } } } });
+    const invitation = await tx.invitation.findUnique({ where: { tokenHash_orgId: { tokenHash, orgId: found.orgId } }, include: { org: { select: { name: true } } } });
     if (!invitation || !isOpenInvitation(invitation, now)) throw new ApiError("not_found", CLOSED);
     if (invitation.email.toLowerCase() !== session.email.toLowerCase()) {
       throw new ApiError("forbidden", `This invitation is for ${invitation.email}; you are signed in as ${session.email}.`);
@@ -71,7 +73,7 @@ export async function acceptInvitation(db: PrismaClient, input: { token: string;
     const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invitation.orgId, userId: user.id } } });
     if (existing) throw new ApiError("already_exists", `${invitation.email} is already a member of this organization.`);
     await tx.membership.create({ data: { orgId: invitation.orgId, userId: user.id, role: invitation.role, seatType: invitation.seatType, createdAt: now } });
-    await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now, acceptedUserId: user.id } });
+    await tx.invitation.update({ where: { orgId_id: { orgId: invitation.orgId, id: invitation.id } }, data: { acceptedAt: now, acceptedUserId: user.id } });
     await attachSessionToUser(tx, session.id, user.id);
     await recordAudit(tx, {
       orgId: invitation.orgId,

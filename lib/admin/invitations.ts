@@ -1,3 +1,4 @@
+import { storedPlan, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
@@ -81,7 +82,7 @@ export async function resendInvitation(db: PrismaClient, actor: Actor, invitatio
     if (invitation.expiresAt <= now) await requireFreeSeat(tx, org, invitation.seatType, now);
     const { token, tokenHash } = newInvitationToken();
     const renewed = await tx.invitation.update({
-      where: { id: invitation.id },
+      where: { orgId_id: { orgId: org.id, id: invitation.id } },
       data: { tokenHash, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS), sentCount: { increment: 1 } },
     });
     await recordAudit(tx, {
@@ -102,7 +103,7 @@ export async function revokeInvitation(db: PrismaClient, actor: Actor, invitatio
   await db.$transaction(async (tx) => {
     const org = await lockOrgSeats(tx, actor.orgId);
     const invitation = await openInvitation(tx, org.id, invitationId);
-    await tx.invitation.update({ where: { id: invitation.id }, data: { revokedAt: now } });
+    await tx.invitation.update({ where: { orgId_id: { orgId: org.id, id: invitation.id } }, data: { revokedAt: now } });
     await recordAudit(tx, {
       orgId: org.id,
       actor: auditActor(actor),
@@ -114,19 +115,20 @@ export async function revokeInvitation(db: PrismaClient, actor: Actor, invitatio
 
 async function lockOrgSeats(tx: Tx, orgId: string) {
   await lockSeats(tx, orgId);
-  return tx.org.findUniqueOrThrow({ where: { id: orgId }, select: { id: true, name: true, plan: true } });
+  const org = await tx.org.findUniqueOrThrow({ where: { id: orgId }, select: { id: true, name: true, plan: true } });
+  return { ...org, plan: storedPlan(org.plan) };
 }
 
 async function openInvitation(tx: Tx, orgId: string, invitationId: string) {
   const invitation = await tx.invitation.findFirst({ where: { id: invitationId, orgId, acceptedAt: null, revokedAt: null } });
   if (!invitation) throw new ApiError("not_found", "That invitation was already accepted or revoked.");
-  return invitation;
+  return { ...invitation, role: storedRole(invitation.role), seatType: storedSeatType(invitation.seatType) };
 }
 
 async function letterFor(
   tx: Tx,
   org: { id: string; name: string },
-  invitation: { id: string; email: string; role: Role; seatType: SeatType; expiresAt: Date; sentCount: number },
+  invitation: { id: string; email: string; role: string; seatType: string; expiresAt: Date; sentCount: number },
   token: string,
   senderId: string,
 ): Promise<InvitationLetter> {
@@ -136,8 +138,8 @@ async function letterFor(
     orgId: org.id,
     orgName: org.name,
     email: invitation.email,
-    role: invitation.role,
-    seatType: invitation.seatType,
+    role: storedRole(invitation.role),
+    seatType: storedSeatType(invitation.seatType),
     inviterName: inviter?.name ?? "An admin",
     token,
     expiresAt: invitation.expiresAt,

@@ -1,3 +1,4 @@
+import { storedPlan } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -10,7 +11,8 @@ export async function changeSeatType(db: PrismaClient, actor: Actor, input: { us
   requireAdmin(actor);
   await db.$transaction(async (tx) => {
     await lockSeats(tx, actor.orgId);
-    const org = await tx.org.findUniqueOrThrow({ where: { id: actor.orgId }, select: { id: true, plan: true } });
+    const stored = await tx.org.findUniqueOrThrow({ where: { id: actor.orgId }, select: { id: true, plan: true } });
+    const org = { ...stored, plan: storedPlan(stored.plan) };
     const member = await tx.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: input.userId } }, select: { seatType: true } });
     if (!member) throw new ApiError("not_found", "That person is not a member of this organization.");
     if (member.seatType === input.seatType) return;

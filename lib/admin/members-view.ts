@@ -1,3 +1,4 @@
+import { storedPlan, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { formatShortDate } from "@/lib/format";
@@ -48,7 +49,7 @@ export interface MembersView {
 }
 
 export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date()): Promise<MembersView> {
-  const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } });
+  const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } }).then((o) => ({ plan: storedPlan(o.plan) }));
   const [memberships, invitations, seats] = await Promise.all([
     db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
     db.invitation.findMany({ where: { orgId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } }),
@@ -62,8 +63,8 @@ export async function getMembersView(db: PrismaClient, orgId: string, viewer: { 
       userId: m.userId,
       name: m.user.name,
       email: m.user.email,
-      role: ROLE_LABELS[m.role],
-      seatType: m.seatType,
+      role: ROLE_LABELS[storedRole(m.role)],
+      seatType: storedSeatType(m.seatType),
       removable: m.userId !== viewer.userId && (m.role !== "super_admin" || viewer.role === "super_admin"),
     })),
     invitations: invitations.map((i) => {
@@ -71,8 +72,8 @@ export async function getMembersView(db: PrismaClient, orgId: string, viewer: { 
       return {
         id: i.id,
         email: i.email,
-        role: ROLE_LABELS[i.role],
-        seat: SEAT_LABELS[i.seatType],
+        role: ROLE_LABELS[storedRole(i.role)],
+        seat: SEAT_LABELS[storedSeatType(i.seatType)],
         invitedBy: (i.invitedById && names.get(i.invitedById)) ?? "A former member",
         expiry: `${expired ? "Expired" : "Expires"} ${formatShortDate(i.expiresAt)}`,
         expired,

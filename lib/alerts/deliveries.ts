@@ -40,27 +40,37 @@ export interface DeliveryTotals {
   failed: number;
 }
 
+/**
+ * Sends what is due, org by org: the orgs with due deliveries are read without
+ * a lock, then each org's are claimed with FOR UPDATE SKIP LOCKED, a
+ * single-org statement (Citus refuses a locking read across shards).
+ */
 export async function deliverDue({ db, mailer }: { db: PrismaClient; mailer: Mailer }, now = new Date()): Promise<DeliveryTotals> {
   await failExpiredLeases(db, now);
   const totals = { succeeded: 0, failed: 0 };
-  for (;;) {
-    const claimed = await db.$queryRaw<DeliveryRow[]>`
-      UPDATE alert_deliveries d SET state = 'sending', started_at = ${now}, lease_until = ${new Date(now.getTime() + LEASE_MS)}
-      WHERE d.id IN (
-        SELECT id FROM alert_deliveries WHERE state = 'scheduled' AND scheduled_at <= ${now}
-        ORDER BY scheduled_at, id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED
-      )
-      RETURNING d.id, d.org_id, d.alert_id, d.channel, d.recipient, d.attempt, d.payload`;
-    // In parallel: each attempt ends (10 s timeout) well within its lease.
-    await Promise.all(
-      claimed.map(async (delivery) => {
-        const outcome = delivery.channel === "webhook" ? await sendWebhook(db, delivery, now) : await sendEmail(mailer, delivery);
-        await recordOutcome(db, delivery, outcome, now);
-        totals[outcome.ok ? "succeeded" : "failed"] += 1;
-      }),
-    );
-    if (claimed.length < CLAIM) return totals;
+  const due = await db.$queryRaw<{ org_id: string }[]>`
+    SELECT DISTINCT org_id FROM alert_deliveries WHERE state = 'scheduled' AND scheduled_at <= ${now}`;
+  for (const { org_id: orgId } of due) {
+    for (;;) {
+      const claimed = await db.$queryRaw<DeliveryRow[]>`
+        UPDATE alert_deliveries d SET state = 'sending', started_at = ${now}, lease_until = ${new Date(now.getTime() + LEASE_MS)}
+        WHERE d.org_id = ${orgId} AND d.id IN (
+          SELECT id FROM alert_deliveries WHERE org_id = ${orgId} AND state = 'scheduled' AND scheduled_at <= ${now}
+          ORDER BY scheduled_at, id LIMIT ${CLAIM} FOR UPDATE SKIP LOCKED
+        )
+        RETURNING d.id, d.org_id, d.alert_id, d.channel, d.recipient, d.attempt, d.payload`;
+      // In parallel: each attempt ends (10 s timeout) well within its lease.
+      await Promise.all(
+        claimed.map(async (delivery) => {
+          const outcome = delivery.channel === "webhook" ? await sendWebhook(db, delivery, now) : await sendEmail(mailer, delivery);
+          await recordOutcome(db, delivery, outcome, now);
+          totals[outcome.ok ? "succeeded" : "failed"] += 1;
+        }),
+      );
+      if (claimed.length < CLAIM) break;
+    }
   }
+  return totals;
 }
 
 async function sendWebhook(db: PrismaClient, delivery: DeliveryRow, now: Date): Promise<Outcome> {
@@ -89,7 +99,7 @@ async function sendEmail(mailer: Mailer, delivery: DeliveryRow): Promise<Outcome
 async function recordOutcome(db: PrismaClient, delivery: DeliveryRow, outcome: Outcome, now: Date) {
   await db.$transaction(async (tx) => {
     const updated = await tx.alertDelivery.updateMany({
-      where: { id: delivery.id, state: "sending" },
+      where: { orgId: delivery.org_id, id: delivery.id, state: "sending" },
       data: { state: outcome.ok ? "succeeded" : "failed", finishedAt: now, leaseUntil: null, responseStatus: outcome.status ?? null, error: outcome.error ?? null },
     });
     // Another dispatcher already took this attempt as lost and scheduled the next one.
@@ -99,14 +109,19 @@ async function recordOutcome(db: PrismaClient, delivery: DeliveryRow, outcome: O
 }
 
 async function failExpiredLeases(db: PrismaClient, now: Date) {
-  await db.$transaction(async (tx) => {
-    const lost = await tx.$queryRaw<DeliveryRow[]>`
-      UPDATE alert_deliveries SET state = 'failed', finished_at = ${now}, lease_until = NULL,
-        error = 'No outcome recorded: the dispatcher stopped during this attempt.'
-      WHERE id IN (SELECT id FROM alert_deliveries WHERE state = 'sending' AND lease_until < ${now} FOR UPDATE SKIP LOCKED)
-      RETURNING id, org_id, alert_id, channel, recipient, attempt, payload`;
-    for (const delivery of lost) await scheduleNext(tx, delivery, now);
-  }, TX_OPTIONS);
+  const stalled = await db.$queryRaw<{ org_id: string }[]>`
+    SELECT DISTINCT org_id FROM alert_deliveries WHERE state = 'sending' AND lease_until < ${now}`;
+  for (const { org_id: orgId } of stalled) {
+    await db.$transaction(async (tx) => {
+      const lost = await tx.$queryRaw<DeliveryRow[]>`
+        UPDATE alert_deliveries SET state = 'failed', finished_at = ${now}, lease_until = NULL,
+          error = 'No outcome recorded: the dispatcher stopped during this attempt.'
+        WHERE org_id = ${orgId} AND id IN (
+          SELECT id FROM alert_deliveries WHERE org_id = ${orgId} AND state = 'sending' AND lease_until < ${now} FOR UPDATE SKIP LOCKED)
+        RETURNING id, org_id, alert_id, channel, recipient, attempt, payload`;
+      for (const delivery of lost) await scheduleNext(tx, delivery, now);
+    }, TX_OPTIONS);
+  }
 }
 
 async function scheduleNext(tx: Tx, delivery: DeliveryRow, now: Date) {

@@ -1,3 +1,4 @@
+import { storedRole } from "@/lib/db/stored-values";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { isAdmin, type Role } from "@/lib/auth/roles";
 import { TX_OPTIONS } from "@/lib/metering/types";
@@ -28,21 +29,40 @@ const BATCH = 50;
 /**
  * Gives each new alert its delivery set, exactly once: a notification for each
  * recipient, an email delivery for each admin and a webhook delivery when the
- * org has a webhook. Alerts are claimed with FOR UPDATE SKIP LOCKED and marked
- * dispatched in the same transaction as their set, so concurrent dispatchers
- * never fan out the same alert twice (and the unique keys on notifications and
- * deliveries would refuse it if one tried). Returns how many alerts it took.
+ * org has a webhook. Work is claimed org by org: the orgs with undispatched
+ * alerts are read without a lock, then each org's alerts are claimed with FOR
+ * UPDATE SKIP LOCKED (a single-org statement, which Citus routes to one worker)
+ * and marked dispatched in the same transaction as their set, so concurrent
+ * dispatchers never fan out the same alert twice (and the unique keys on
+ * notifications and deliveries would refuse it if one tried). Returns how many
+ * alerts it took.
  */
 export async function fanOutAlerts(db: PrismaClient, now = new Date()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const pending = await db.$queryRaw<{ org_id: string }[]>`
+      SELECT DISTINCT org_id FROM usage_alerts WHERE dispatched_at IS NULL LIMIT ${ORGS_PER_ROUND}`;
+    if (!pending.length) return total;
+    let taken = 0;
+    for (const { org_id: orgId } of pending) taken += await fanOutOrg(db, orgId, now);
+    total += taken;
+    // Every org's alerts were taken by another dispatcher meanwhile: nothing left for this one.
+    if (!taken) return total;
+  }
+}
+
+const ORGS_PER_ROUND = 100;
+
+async function fanOutOrg(db: PrismaClient, orgId: string, now: Date): Promise<number> {
   let total = 0;
   for (;;) {
     const taken = await db.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<AlertRow[]>`
         SELECT id, org_id, user_id, metric, period_start, threshold, state, cause, used, limit_value, created_at
-        FROM usage_alerts WHERE dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+        FROM usage_alerts WHERE org_id = ${orgId} AND dispatched_at IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
       if (!rows.length) return 0;
-      const orgs = await tx.org.findMany({
-        where: { id: { in: [...new Set(rows.map((r) => r.org_id))] } },
+      const stored = await tx.org.findUnique({
+        where: { id: orgId },
         select: {
           id: true,
           name: true,
@@ -51,28 +71,28 @@ export async function fanOutAlerts(db: PrismaClient, now = new Date()): Promise<
           memberships: { select: { userId: true, role: true, user: { select: { email: true, name: true } } } },
         },
       });
+      const org = stored && { ...stored, memberships: stored.memberships.map((m) => ({ ...m, role: storedRole(m.role) })) };
       const notifications: Prisma.NotificationCreateManyInput[] = [];
       const deliveries: Prisma.AlertDeliveryCreateManyInput[] = [];
-      for (const row of rows) {
-        const org = orgs.find((o) => o.id === row.org_id);
-        if (!org) continue; // the org is gone: nobody to tell
+      // Without the org there is nobody to tell: the alerts are only marked dispatched.
+      if (org) for (const row of rows) {
         const alert = storedAlert(row);
         const member = org.memberships.find((m) => m.userId === alert.userId);
         for (const recipient of org.memberships.filter((m) => readsAlert(m, alert))) {
-          notifications.push({ orgId: org.id, userId: recipient.userId, alertId: alert.id, createdAt: now });
+          notifications.push({ orgId, userId: recipient.userId, alertId: alert.id, createdAt: now });
         }
         const email = alertEmail(alert, org.name, member?.user.name ?? null);
         for (const admin of org.memberships.filter((m) => isAdmin(m.role))) {
-          deliveries.push({ orgId: org.id, alertId: alert.id, channel: "email", recipient: admin.user.email, attempt: 1, payload: { ...email }, scheduledAt: now });
+          deliveries.push({ orgId, alertId: alert.id, channel: "email", recipient: admin.user.email, attempt: 1, payload: { ...email }, scheduledAt: now });
         }
         if (org.webhookEndpoint) {
           const event = webhookEvent(alert, org.billingAnchor) as Prisma.InputJsonObject;
-          deliveries.push({ orgId: org.id, alertId: alert.id, channel: "webhook", recipient: org.webhookEndpoint.url, attempt: 1, payload: event, scheduledAt: now });
+          deliveries.push({ orgId, alertId: alert.id, channel: "webhook", recipient: org.webhookEndpoint.url, attempt: 1, payload: event, scheduledAt: now });
         }
       }
       await tx.notification.createMany({ data: notifications, skipDuplicates: true });
       await tx.alertDelivery.createMany({ data: deliveries, skipDuplicates: true });
-      await tx.usageAlert.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { dispatchedAt: now } });
+      await tx.usageAlert.updateMany({ where: { orgId, id: { in: rows.map((r) => r.id) } }, data: { dispatchedAt: now } });
       return rows.length;
     }, TX_OPTIONS);
     total += taken;

@@ -1,3 +1,4 @@
+import { storedRole } from "@/lib/db/stored-values";
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -40,7 +41,7 @@ export const currentSession = cache(async (): Promise<SessionContext | null> => 
     user: { id: membership.user.id, name: membership.user.name, email: membership.user.email },
     orgId: membership.orgId,
     orgName: membership.org.name,
-    role: membership.role,
+    role: storedRole(membership.role),
   };
 });
 

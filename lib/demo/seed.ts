@@ -155,7 +155,7 @@ export async function seedDemo(db: SqlExecutor, now = new Date()) {
   for (const org of DEMO_ORGS) {
     await db.query(
       `INSERT INTO orgs (id, name, plan, billing_anchor, ai_paused, subscription_status, preview_flag)
-       VALUES ($1, $2, $3::"PlanId", $4, $5, $6, $7)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [org.id, org.name, org.plan, org.billingAnchor.toISOString(), org.aiPaused ?? false, org.subscriptionStatus ?? "active", org.previewFlag ?? false],
     );
     for (const m of org.members) {
@@ -165,7 +165,7 @@ export async function seedDemo(db: SqlExecutor, now = new Date()) {
       );
       await db.query(
         `INSERT INTO memberships (org_id, user_id, role, seat_type, ai_allocation_micros, enrichment_allocation)
-         VALUES ($1, $2, $3::"Role", $4::"SeatType", $5, $6)`,
+         VALUES ($1, $2, $3, $4, $5, $6)`,
         [org.id, m.id, m.role, m.seatType, m.aiAllocationMicros ?? null, m.enrichmentAllocation ?? null],
       );
     }

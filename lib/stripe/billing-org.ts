@@ -1,3 +1,4 @@
+import { storedInterval, storedPlan } from "@/lib/db/stored-values";
 import type { PlanId } from "@/lib/limits/plans";
 import type { BillingInterval } from "@/lib/limits/stripe-prices";
 import type { Tx } from "@/lib/metering/types";
@@ -20,9 +21,21 @@ export interface BillingOrg {
   paymentStateAt: Date | null;
 }
 
+/** The org a Stripe customer is linked to, read without a lock (on Citus, a look at every shard's index). */
+export async function orgIdOfCustomer(tx: Tx, customerId: string): Promise<string | null> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM orgs WHERE stripe_customer_id = ${customerId} LIMIT 1`;
+  return row?.id ?? null;
+}
+
+/**
+ * Found by customer, then locked by id: the lock is a single-org statement
+ * (Citus refuses FOR UPDATE across shards), and the link is checked again
+ * under it.
+ */
 export async function lockOrgByCustomer(tx: Tx, customerId: string): Promise<BillingOrg | null> {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM orgs WHERE stripe_customer_id = ${customerId} FOR UPDATE`;
-  return row ? readBillingOrg(tx, row.id) : null;
+  const id = await orgIdOfCustomer(tx, customerId);
+  const org = id ? await lockOrgById(tx, id) : null;
+  return org?.stripeCustomerId === customerId ? org : null;
 }
 
 /**
@@ -42,8 +55,8 @@ export async function lockOrgById(tx: Tx, orgId: string): Promise<BillingOrg | n
   return row ? readBillingOrg(tx, row.id) : null;
 }
 
-function readBillingOrg(tx: Tx, id: string): Promise<BillingOrg> {
-  return tx.org.findUniqueOrThrow({
+async function readBillingOrg(tx: Tx, id: string): Promise<BillingOrg> {
+  const org = await tx.org.findUniqueOrThrow({
     where: { id },
     select: {
       id: true,
@@ -58,4 +71,5 @@ function readBillingOrg(tx: Tx, id: string): Promise<BillingOrg> {
       paymentStateAt: true,
     },
   });
+  return { ...org, plan: storedPlan(org.plan), billingInterval: storedInterval(org.billingInterval) };
 }

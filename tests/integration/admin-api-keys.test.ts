@@ -44,7 +44,7 @@ describe("org API keys", () => {
     expect((await call(authorize, key, ai)).status).toBe(401);
     expect((await call(settle, key, { authorizationId, inputTokens: 100, outputTokens: 10 })).status).toBe(401);
     expect((await call(release, key, { authorizationId })).status).toBe(401);
-    expect((await db.aiAuthorization.findUniqueOrThrow({ where: { id: authorizationId } })).status).toBe("held");
+    expect((await db.aiAuthorization.findUniqueOrThrow({ where: { orgId_id: { orgId, id: authorizationId } } })).status).toBe("held");
     await expect(revokeOrgApiKey(db, admin, id)).rejects.toMatchObject({ code: "not_found" });
     expect((await db.auditEntry.findMany({ where: { orgId }, orderBy: { id: "asc" } })).map((e) => e.action)).toEqual(["api_key_created", "api_key_revoked"]);
   });

@@ -180,6 +180,18 @@ describe("alert delivery", () => {
     const [latest] = await listNotifications(o.db, { userId: o.admin, orgId: o.orgId, role: "admin" });
     expect(latest).toMatchObject({ title: "Emails Sent: new billing cycle", tone: "resolved", unread: true });
   });
+
+  it("decides what is still raised by time, not by id (ids from several Citus nodes do not sort in write order)", async () => {
+    const o = await org();
+    const periodStart = new Date("2026-03-15T00:00:00Z");
+    const alert = (id: bigint, state: string, createdAt: Date) => ({
+      orgId: o.orgId, id, metric: "emails_sent", periodStart, threshold: 80, state, used: 400n, limitValue: 500n, createdAt, dispatchedAt: createdAt,
+    });
+    // Raised, then resolved at reset by an earlier sweep; the resolved row got the smaller id.
+    await o.db.usageAlert.createMany({ data: [alert(9_000_000_000_002n, "raised", NOW), alert(9_000_000_000_001n, "resolved", at(86_400_000 * 30))] });
+    await dispatch(new Date("2026-04-20T00:00:00Z"));
+    expect(await o.db.usageAlert.count({ where: { orgId: o.orgId, state: "resolved" } })).toBe(1);
+  });
 });
 
 describe("notifications", () => {

@@ -49,7 +49,10 @@ export async function auditTrail(orgId: string) {
   return store.prisma.auditEntry.findMany({ where: { orgId }, orderBy: { id: "asc" } });
 }
 
-export async function recordedEvents(id: string) {
+/** Where an event was recorded: under its org, or (orgId null) among the events about no org we know. */
+export async function recordedEvents(id: string): Promise<{ id: string; type: string; orgId: string | null }[]> {
   const store = await testStore();
-  return store.prisma.stripeEvent.findMany({ where: { id } });
+  const matched = await store.prisma.stripeEvent.findMany({ where: { id }, select: { id: true, type: true, orgId: true } });
+  const unmatched = await store.prisma.stripeUnmatchedEvent.findMany({ where: { id }, select: { id: true, type: true } });
+  return [...matched, ...unmatched.map((event) => ({ ...event, orgId: null }))];
 }

@@ -1,3 +1,4 @@
+import { storedPlan } from "@/lib/db/stored-values";
 import type { Metadata } from "next";
 import { PlanPicker } from "@/components/billing/plan-picker";
 import { PageHeader } from "@/components/ui/page-header";
@@ -14,7 +15,7 @@ export default async function ChoosePlanPage() {
   return (
     <>
       <PageHeader trail={["Signup", "Choose your plan"]} title="Choose your plan" description="Every paid plan raises all limits; AI and seats grow with it." />
-      <PlanPicker plans={planCatalog(canSeeDollars(session.role, org.previewFlag))} current={org.plan} canChoose={canManagePlan(session.role)} />
+      <PlanPicker plans={planCatalog(canSeeDollars(session.role, org.previewFlag))} current={storedPlan(org.plan)} canChoose={canManagePlan(session.role)} />
       {!canManagePlan(session.role) && <p className="mt-4 text-sm text-slate-500">Ask a manager or admin to change the plan.</p>}
     </>
   );
