@@ -10,6 +10,9 @@ import { e2eDatabaseUrl } from "./e2e/database";
 process.env.E2E_DATABASE_URL ??= e2eDatabaseUrl(`ledgerline_e2e_${Date.now()}`);
 // The server verifies Stripe events with this secret and the specs sign theirs with it.
 process.env.E2E_STRIPE_WEBHOOK_SECRET ??= "whsec_e2e_only_not_a_real_secret";
+// The server encrypts its session cookies (Auth.js JWTs) with this secret, and so does
+// e2e/support/own-org.ts for the sessions it starts for the people of the specs' own orgs.
+process.env.E2E_AUTH_SECRET ??= process.env.AUTH_SECRET ?? "e2e-only-secret-not-for-production-use";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -45,8 +48,9 @@ export default defineConfig({
     },
   },
   projects: [
-    // stripe-webhooks pauses and restores Northwind's AI, which these specs read as seeded (paused).
-    // As their teardown it runs once they have all finished, whether or not they passed.
+    // stripe-webhooks runs as their teardown, once they have all finished, whether or not they passed.
+    // It pauses and restores the AI of a copy of Northwind of its own (e2e/support/own-org.ts), so the
+    // shared Northwind these specs read as seeded (paused) stays so whatever the order.
     { name: "chromium", testIgnore: /stripe-webhook\.spec\.ts$/, teardown: "stripe-webhooks" },
     { name: "stripe-webhooks", testMatch: /stripe-webhook\.spec\.ts$/ },
     // `npm run screenshots`: pictures for review, not tests; `npm run test:e2e` leaves this project out.
@@ -64,7 +68,7 @@ export default defineConfig({
       HOSTNAME: "127.0.0.1",
       PORT: String(PORT),
       DATABASE_URL: process.env.E2E_DATABASE_URL,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-not-for-production-use",
+      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
       AUTH_TRUST_HOST: "true",
       // A demo deployment: the specs sign in as the demo people and call the API with the demo keys.
       LEDGERLINE_DEMO: "true",

@@ -1,27 +1,30 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { demoApiKeys } from "@/lib/demo/seed";
+import type { APIRequestContext } from "@playwright/test";
 import { captureAction, replayAction } from "./support/admin-forms";
+import { expect, test, type OwnOrg } from "./support/own-org";
 import { PERSONAS, signInAs } from "./support/personas";
 
 /**
- * Admin > Usage & Limits on Summit (no other spec touches Sue's allocation):
- * lowering Sue's AI allocation below what she has used makes her next AI call
- * a 429 through the real API; raising it lets the next call through; the page
- * shows each step.
+ * Admin > Usage & Limits on a fresh copy of Summit of the test's own
+ * (support/own-org.ts), so the allocation it changes, the blocked count and
+ * the audit entries it makes start as seeded on every attempt, a retry
+ * included: lowering Sue's AI allocation below what she has used makes her
+ * next AI call a 429 through the real API; raising it lets the next call
+ * through; the page shows each step.
  */
 
 const SUE = "user_sue"; // $350 of AI this cycle, sharing Summit's $2,000 pool
 
-function authorizeAsSue(request: APIRequestContext) {
+function authorizeAsSue(request: APIRequestContext, summit: OwnOrg) {
   return request.post("/api/v1/ai/authorize", {
-    headers: { authorization: `Bearer ${demoApiKeys().org_summit}` },
-    data: { userId: SUE, feature: "chat", model: "gpt-4.1", inputTokens: 1_000, maxOutputTokens: 100 },
+    headers: { authorization: `Bearer ${summit.apiKey}` },
+    data: { userId: summit.userId(SUE), feature: "chat", model: "gpt-4.1", inputTokens: 1_000, maxOutputTokens: 100 },
   });
 }
 
-test("an admin lowers an allocation (next AI call 429), then raises it (next call passes)", async ({ page, browser }) => {
-  await signInAs(page, PERSONAS.summitAdmin, "/admin/usage-limits");
-  const sue = page.getByTestId(`allocation-${SUE}`);
+test("an admin lowers an allocation (next AI call 429), then raises it (next call passes)", async ({ page, browser, ownOrg }) => {
+  const summit = await ownOrg("org_summit");
+  await summit.signIn(page, PERSONAS.summitAdmin, "/admin/usage-limits");
+  const sue = page.getByTestId(`allocation-${summit.userId(SUE)}`);
   await expect(sue.getByTestId("ai")).toContainText("$350.00");
   await expect(sue.getByTestId("ai")).toContainText("Shares the pool");
   const form = page.getByRole("form", { name: "Allocations for Sue Black" });
@@ -41,7 +44,7 @@ test("an admin lowers an allocation (next AI call 429), then raises it (next cal
   await expect(sue.getByTestId("ai")).toContainText("$350.00 of $300.00");
   await expect(sue.getByTestId("ai")).toContainText("Personal allocation");
 
-  const refused = await authorizeAsSue(page.request);
+  const refused = await authorizeAsSue(page.request, summit);
   expect(refused.status()).toBe(429);
   expect((await refused.json()).error.code).toBe("user_allocation_exceeded");
   await page.reload();
@@ -59,11 +62,11 @@ test("an admin lowers an allocation (next AI call 429), then raises it (next cal
   await form.getByRole("button", { name: "Save" }).click();
   await expect(sue.getByTestId("ai")).toContainText("$350.00 of $500.00");
   await expect(sue.getByTestId("ai")).toContainText("70% of allocation");
-  expect((await authorizeAsSue(page.request)).status()).toBe(200);
+  expect((await authorizeAsSue(page.request, summit)).status()).toBe(200);
 
   // The Usage page names who hit the wall; the audit log has both changes.
   await page.goto("/settings/usage");
-  await expect(page.getByTestId(`blocked-row-${SUE}:ai_budget`)).toContainText("Sue BlackAI allocation1");
+  await expect(page.getByTestId(`blocked-row-${summit.userId(SUE)}:ai_budget`)).toContainText("Sue BlackAI allocation1");
   await page.goto("/admin/audit");
   const changes = page.getByTestId("audit-entry").filter({ hasText: "Changed a member's allocations" });
   await expect(changes).toHaveCount(2);

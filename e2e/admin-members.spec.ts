@@ -1,13 +1,20 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { PERSONAS, signInAs } from "./support/personas";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./support/own-org";
+import { PERSONAS } from "./support/personas";
 
 /**
- * Admin > Members. On Freebie (Free plan: 1 Power seat, held by Fred; 2
+ * Admin > Members, each test on a fresh copy of a demo org of its own
+ * (support/own-org.ts): the invitations, members and mail it adds start from
+ * the seeded seats on every attempt, a retry included, and never compete with
+ * another test's. On Freebie (Free plan: 1 Power seat, held by Fred; 2
  * Collaborator seats): a full seat type refuses the invitation with the
  * reason, another goes out by email (the mail outbox), and its link joins only
- * the invited person. On Summit (no seat caps, so these invitations never
- * compete with Freebie's): removing a member signs them out at once.
+ * the invited person. On Summit (no seat caps): removing a member signs them
+ * out at once.
  */
+
+const FRED = PERSONAS.freebieAdmin;
+const SAM = PERSONAS.summitAdmin;
 
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
@@ -40,9 +47,10 @@ async function joinAs(browser: Browser, link: string, email: string, name: strin
   return page;
 }
 
-test("invite: refused at the seat cap, sent otherwise; the link joins only the invitee, signed in as the invited address", async ({ page, browser }) => {
+test("invite: refused at the seat cap, sent otherwise; the link joins only the invitee, signed in as the invited address", async ({ page, browser, ownOrg }) => {
   page.on("dialog", (dialog) => dialog.accept());
-  await signInAs(page, PERSONAS.freebieAdmin, "/admin/members");
+  const freebie = await ownOrg("org_freebie");
+  await freebie.signIn(page, FRED, "/admin/members");
   await expect(page.getByTestId("seats-power")).toContainText("1 of 1");
   await expect(page.getByTestId("seats-power")).toContainText("full");
 
@@ -72,7 +80,7 @@ test("invite: refused at the seat cap, sent otherwise; the link joins only the i
   // The admin who read the outbox holds the link, but is not the invitee: no way to accept.
   await page.goto(link);
   await expect(page.getByRole("heading", { name: "Join Freebie" })).toBeVisible();
-  await expect(page.getByTestId("invitation-wrong-account")).toContainText(`You are signed in as fred@freebie.test, but this invitation is for ${email}.`);
+  await expect(page.getByTestId("invitation-wrong-account")).toContainText(`You are signed in as ${freebie.email(FRED)}, but this invitation is for ${email}.`);
   await expect(page.getByRole("button", { name: "Accept invitation" })).toHaveCount(0);
 
   // Signed out, the page offers sign-in that comes back to the invitation.
@@ -87,9 +95,10 @@ test("invite: refused at the seat cap, sent otherwise; the link joins only the i
   await expect(page.getByTestId("audit-entry").first()).toContainText("Accepted an invitation");
 });
 
-test("the invitation page offers a sign-in back to it, and the demo sign-in only for an address with no user yet", async ({ page, browser }) => {
+test("the invitation page offers a sign-in back to it, and the demo sign-in only for an address with no user yet", async ({ page, browser, ownOrg }) => {
   page.on("dialog", (dialog) => dialog.accept());
-  await signInAs(page, PERSONAS.summitAdmin, "/admin/members");
+  const summit = await ownOrg("org_summit");
+  await summit.signIn(page, SAM, "/admin/members");
   const existing = "ada@acme.test"; // a demo person: a user already
   await invite(page, existing);
   const link = await invitationLink(page, existing);
@@ -105,16 +114,18 @@ test("the invitation page offers a sign-in back to it, and the demo sign-in only
   await expect(visitor.getByRole("button", { name: "Accept invitation" })).toBeVisible();
   await visitor.context().close();
 
-  // Leave Summit as seeded.
+  // Revoked, the invitation leaves the list.
   await page.goto("/admin/members");
   await page.getByTestId(`invitation-${existing}`).getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByTestId(`invitation-${existing}`)).toHaveCount(0);
 });
 
-test("remove: the member's seat is freed, it is audited, and their next page load goes to sign-in", async ({ page, browser }) => {
+test("remove: the member's seat is freed, it is audited, and their next page load goes to sign-in", async ({ page, browser, ownOrg }) => {
   page.on("dialog", (dialog) => dialog.accept());
-  await signInAs(page, PERSONAS.summitAdmin, "/admin/members");
-  await expect(page.getByTestId("member-sam@summit.test").getByRole("button", { name: "Remove" })).toHaveCount(0); // never yourself
+  const summit = await ownOrg("org_summit");
+  await summit.signIn(page, SAM, "/admin/members");
+  await expect(page.getByTestId(`member-${summit.email(SAM)}`)).toBeVisible();
+  await expect(page.getByTestId(`member-${summit.email(SAM)}`).getByRole("button", { name: "Remove" })).toHaveCount(0); // never yourself
   const email = `quinn-${unique()}@summit.test`;
   await invite(page, email);
   const member = await joinAs(browser, await invitationLink(page, email), email, "Quinn Example");
@@ -131,9 +142,10 @@ test("remove: the member's seat is freed, it is audited, and their next page loa
   await member.context().close();
 });
 
-test("revoke frees the invitation's seat", async ({ page }) => {
+test("revoke frees the invitation's seat", async ({ page, ownOrg }) => {
   page.on("dialog", (dialog) => dialog.accept());
-  await signInAs(page, PERSONAS.freebieAdmin, "/admin/members");
+  const freebie = await ownOrg("org_freebie");
+  await freebie.signIn(page, FRED, "/admin/members");
   const email = `rory-${unique()}@freebie.test`;
   await invite(page, email);
   const row = page.getByTestId(`invitation-${email}`);

@@ -5,8 +5,9 @@ test.describe("Acme admin", () => {
   test.beforeEach(async ({ page }) => signInAs(page, PERSONAS.acmeAdmin));
 
   test("sees the sections in order, percentages first, and Show $ flips to dollars", async ({ page }) => {
-    const headings = await page.locator("main h2").allTextContents();
-    expect(headings.slice(0, 6)).toEqual(["AI usage this cycle", "Your plan", "Organization-wide meters", "Blocked requests", "My usage", "Usage history"]);
+    // Polled: the header is up before the page's sections have streamed in.
+    const headings = async () => (await page.locator("main h2").allTextContents()).slice(0, 6);
+    await expect.poll(headings).toEqual(["AI usage this cycle", "Your plan", "Organization-wide meters", "Blocked requests", "My usage", "Usage history"]);
 
     const used = page.getByTestId("ai-budget-used");
     await expect(used).toHaveText("70% of monthly AI pool");

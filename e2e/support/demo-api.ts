@@ -1,10 +1,9 @@
 import type { APIRequestContext } from "@playwright/test";
 import { expect } from "@playwright/test";
-import { demoApiKeys } from "@/lib/demo/seed";
 
-/** Spends AI budget for a member through the public API, as a customer's backend would. */
-export async function spendAi(request: APIRequestContext, orgId: string, userId: string, body: { model: string; inputTokens: number }) {
-  const headers = { authorization: `Bearer ${demoApiKeys()[orgId]}` };
+/** Spends AI budget for a member through the public API with the org's key, as a customer's backend would. */
+export async function spendAi(request: APIRequestContext, apiKey: string, userId: string, body: { model: string; inputTokens: number }) {
+  const headers = { authorization: `Bearer ${apiKey}` };
   const authorized = await request.post("/api/v1/ai/authorize", {
     headers,
     data: { userId, feature: "chat", model: body.model, inputTokens: body.inputTokens, maxOutputTokens: 0 },

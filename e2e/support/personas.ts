@@ -1,6 +1,10 @@
 import { expect, type Page } from "@playwright/test";
 
-/** The demo people each test signs in as (lib/demo/orgs.ts). */
+/**
+ * The demo people (lib/demo/orgs.ts). Specs that only read sign in as them on
+ * the shared demo orgs; a test that changes data signs in as their copies in
+ * an org of its own (own-org.ts), naming them by these ids.
+ */
 export const PERSONAS = {
   acmeSuperAdmin: "user_ada",
   acmeAdmin: "user_alan",

@@ -1,17 +1,18 @@
 import { CUMULATIVE_PERIOD_START, recentPeriods, type BillingPeriod } from "@/lib/billing-cycle";
-import { hashApiKey } from "@/lib/auth/api-keys";
+import { generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { AI_FEATURES } from "@/lib/limits/ai-models";
 import { METRICS, type MetricId } from "@/lib/limits/metrics";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { DEMO_ORGS, type DemoOrg } from "./orgs";
-import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS } from "./usage-plan";
+import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS, type DemoUsage } from "./usage-plan";
 
 /**
  * Seeds the demo orgs with seven months of daily history. Ledger rows are
  * written first; counters and daily rollups are then derived from them in SQL,
  * so the demo starts with counters equal to the ledger, as the store keeps them.
- * Re-running replaces the demo orgs and nothing else.
+ * Re-running replaces the demo orgs and nothing else. `seedDemoOrgCopy` seeds
+ * one of them again under new ids, for a caller that needs an org of its own.
  */
 
 const DAY_MS = 86_400_000;
@@ -49,8 +50,7 @@ function spread(amount: number, period: BillingPeriod, now: Date, row: Omit<Row,
   })).filter((r) => r.quantity !== 0);
 }
 
-function usageRows(org: DemoOrg, now: Date): Row[] {
-  const usage = DEMO_USAGE[org.id];
+function usageRows(org: DemoOrg, usage: DemoUsage, now: Date): Row[] {
   const periods = recentPeriods(org.billingAnchor, now, PAST_CYCLE_FACTORS.length + 1);
   const factors = [...PAST_CYCLE_FACTORS, 1];
   const rows: Row[] = [];
@@ -139,11 +139,51 @@ async function deriveRollups(db: SqlExecutor, orgId: string) {
 }
 
 /** This cycle's refused requests, on the org's counters (they are not in the ledger: nothing was admitted). */
-async function seedBlocked(db: SqlExecutor, org: DemoOrg, now: Date) {
+async function seedBlocked(db: SqlExecutor, org: DemoOrg, usage: DemoUsage, now: Date) {
   const periodStart = recentPeriods(org.billingAnchor, now, 1)[0].start;
-  for (const [metric, blocked] of Object.entries(DEMO_USAGE[org.id].blocked ?? {})) {
+  for (const [metric, blocked] of Object.entries(usage.blocked ?? {})) {
     await db.query(`UPDATE usage_counters SET blocked = $1 WHERE org_id = $2 AND user_id = '' AND metric = $3 AND period_start = $4`, [blocked, org.id, metric, periodStart.toISOString()]);
   }
+}
+
+/** What one org is seeded with: a demo org as listed, or a copy of one under new ids. */
+interface OrgSeed {
+  org: DemoOrg;
+  /** Its usage, keyed by the ids in `org`. */
+  usage: DemoUsage;
+  apiKeyId: string;
+  apiKey: string;
+}
+
+/** One org: the org, its people and memberships, its API key (stored hashed), credits and usage history. */
+async function seedOrg(db: SqlExecutor, { org, usage, apiKeyId, apiKey }: OrgSeed, now: Date) {
+  await db.query(
+    `INSERT INTO orgs (id, name, plan, billing_anchor, ai_paused, subscription_status, preview_flag)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [org.id, org.name, org.plan, org.billingAnchor.toISOString(), org.aiPaused ?? false, org.subscriptionStatus ?? "active", org.previewFlag ?? false],
+  );
+  for (const m of org.members) {
+    await db.query(
+      `INSERT INTO users (id, email, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name`,
+      [m.id, m.email, m.name],
+    );
+    await db.query(
+      `INSERT INTO memberships (org_id, user_id, role, seat_type, ai_allocation_micros, enrichment_allocation)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [org.id, m.id, m.role, m.seatType, m.aiAllocationMicros ?? null, m.enrichmentAllocation ?? null],
+    );
+  }
+  await db.query(
+    `INSERT INTO api_keys (id, org_id, name, key_hash, prefix) VALUES ($1, $2, 'Demo key', $3, $4)`,
+    [apiKeyId, org.id, hashApiKey(apiKey), apiKey.slice(0, 14)],
+  );
+  if (org.creditMicros) {
+    await db.query(`INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES ($1, 'grant', $2, 'seed:credits')`, [org.id, org.creditMicros]);
+    await db.query(`INSERT INTO credit_accounts (org_id, balance_micros) VALUES ($1, $2)`, [org.id, org.creditMicros]);
+  }
+  await insertLedger(db, org.id, usageRows(org, usage, now));
+  await deriveRollups(db, org.id);
+  await seedBlocked(db, org, usage, now);
 }
 
 export async function seedDemo(db: SqlExecutor, now = new Date()) {
@@ -153,34 +193,54 @@ export async function seedDemo(db: SqlExecutor, now = new Date()) {
   await db.query(`DELETE FROM orgs WHERE id = ANY($1::text[])`, [ids]);
 
   for (const org of DEMO_ORGS) {
-    await db.query(
-      `INSERT INTO orgs (id, name, plan, billing_anchor, ai_paused, subscription_status, preview_flag)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [org.id, org.name, org.plan, org.billingAnchor.toISOString(), org.aiPaused ?? false, org.subscriptionStatus ?? "active", org.previewFlag ?? false],
-    );
-    for (const m of org.members) {
-      await db.query(
-        `INSERT INTO users (id, email, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name`,
-        [m.id, m.email, m.name],
-      );
-      await db.query(
-        `INSERT INTO memberships (org_id, user_id, role, seat_type, ai_allocation_micros, enrichment_allocation)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [org.id, m.id, m.role, m.seatType, m.aiAllocationMicros ?? null, m.enrichmentAllocation ?? null],
-      );
-    }
-    await db.query(
-      `INSERT INTO api_keys (id, org_id, name, key_hash, prefix) VALUES ($1, $2, 'Demo key', $3, $4)`,
-      [`key_${org.id}`, org.id, hashApiKey(keys[org.id]), keys[org.id].slice(0, 14)],
-    );
-    if (org.creditMicros) {
-      await db.query(`INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES ($1, 'grant', $2, 'seed:credits')`, [org.id, org.creditMicros]);
-      await db.query(`INSERT INTO credit_accounts (org_id, balance_micros) VALUES ($1, $2)`, [org.id, org.creditMicros]);
-    }
-    await insertLedger(db, org.id, usageRows(org, now));
-    await deriveRollups(db, org.id);
-    await seedBlocked(db, org, now);
+    await seedOrg(db, { org, usage: DEMO_USAGE[org.id], apiKeyId: `key_${org.id}`, apiKey: keys[org.id] }, now);
   }
+}
+
+export interface DemoOrgCopy {
+  orgId: string;
+  /** The template's member id -> the copy's. */
+  userIds: Record<string, string>;
+  /** The template's member id -> the copy's email address. */
+  emails: Record<string, string>;
+  /** The copy's own API key, generated afresh (only its hash is stored). */
+  apiKey: string;
+}
+
+/** `ada@acme.test` -> `ada+<suffix>@acme.test`: the same person by name, a different address. */
+function copyEmail(email: string, suffix: string): string {
+  const at = email.lastIndexOf("@");
+  return `${email.slice(0, at)}+${suffix}${email.slice(at)}`;
+}
+
+/**
+ * Seeds one demo org again as a fresh copy under new ids (`<id>_<suffix>`):
+ * the same name, plan, anchor, flags, credits and usage history as `seedDemo`
+ * gives the template, and the same people (names, roles, seats, allocations)
+ * as new users whose addresses carry the suffix, with an API key of its own.
+ * What happens to the copy touches neither the template nor any other copy.
+ */
+export async function seedDemoOrgCopy(db: SqlExecutor, templateOrgId: string, suffix: string, now = new Date()): Promise<DemoOrgCopy> {
+  if (!/^[a-z0-9]{1,40}$/.test(suffix)) throw new Error(`A copy's suffix is lower-case letters and digits, got ${JSON.stringify(suffix)}`);
+  const template = DEMO_ORGS.find((org) => org.id === templateOrgId);
+  if (!template) throw new Error(`No demo org ${templateOrgId}`);
+  const userIds = Object.fromEntries(template.members.map((m) => [m.id, `${m.id}_${suffix}`]));
+  const emails = Object.fromEntries(template.members.map((m) => [m.id, copyEmail(m.email, suffix)]));
+  const org: DemoOrg = {
+    ...template,
+    id: `${template.id}_${suffix}`,
+    members: template.members.map((m) => ({ ...m, id: userIds[m.id], email: emails[m.id] })),
+  };
+  const rename = <T>(byMember: Record<string, T>) => Object.fromEntries(Object.entries(byMember).map(([id, value]) => [userIds[id], value]));
+  const usage = DEMO_USAGE[template.id];
+  const copiedUsage: DemoUsage = {
+    ...usage,
+    targets: usage.targets.map((target) => (target.byMember ? { ...target, byMember: rename(target.byMember) } : target)),
+    aiMicros: rename(usage.aiMicros),
+  };
+  const { key } = generateApiKey();
+  await seedOrg(db, { org, usage: copiedUsage, apiKeyId: `key_${org.id}`, apiKey: key }, now);
+  return { orgId: org.id, userIds, emails, apiKey: key };
 }
 
 /** True when the demo has not been seeded into this database yet. */
