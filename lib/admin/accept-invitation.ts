@@ -1,3 +1,4 @@
+import { userByEmail } from "@/lib/auth/users";
 import { storedRole, storedSeatType } from "@/lib/db/stored-values";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -32,7 +33,7 @@ export async function invitationForToken(db: PrismaClient, token: string, now = 
   // By the link alone, before its org is known: on Citus a read of every shard's index, never a lock.
   const invitation = await db.invitation.findFirst({ where: { tokenHash: hashInvitationToken(token) }, include: { org: { select: { name: true } } } });
   if (!invitation || !isOpenInvitation(invitation, now)) return null;
-  const user = await db.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } }, select: { id: true } });
+  const user = await userByEmail(db, invitation.email);
   return {
     orgName: invitation.org.name,
     email: invitation.email,
@@ -55,11 +56,13 @@ export async function invitationForToken(db: PrismaClient, token: string, now = 
  */
 export async function acceptInvitation(db: PrismaClient, input: { token: string; name: string; sessionId: string }, now = new Date()) {
   const tokenHash = hashInvitationToken(input.token);
+  // The link names no org: find it first, outside the transaction, so that the transaction is the
+  // org's alone (on Citus a read of every shard, then a write to users, cannot share one).
+  const found = await db.invitation.findFirst({ where: { tokenHash }, select: { orgId: true } });
+  if (!found) throw new ApiError("not_found", CLOSED);
   return db.$transaction(async (tx) => {
     const session = await liveSession(tx, input.sessionId, now);
     if (!session) throw new ApiError("unauthorized", "Sign in to accept the invitation.");
-    const found = await tx.invitation.findFirst({ where: { tokenHash }, select: { orgId: true } });
-    if (!found) throw new ApiError("not_found", CLOSED);
     await lockSeats(tx, found.orgId);
     const invitation = await tx.invitation.findUnique({ where: { tokenHash_orgId: { tokenHash, orgId: found.orgId } }, include: { org: { select: { name: true } } } });
     if (!invitation || !isOpenInvitation(invitation, now)) throw new ApiError("not_found", CLOSED);
@@ -68,7 +71,7 @@ export async function acceptInvitation(db: PrismaClient, input: { token: string;
     }
 
     const user =
-      (await tx.user.findFirst({ where: { email: { equals: invitation.email, mode: "insensitive" } } })) ??
+      (await userByEmail(tx, invitation.email)) ??
       (await tx.user.create({ data: { id: `user_${randomUUID().replaceAll("-", "")}`, email: invitation.email, name: input.name } }));
     const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invitation.orgId, userId: user.id } } });
     if (existing) throw new ApiError("already_exists", `${invitation.email} is already a member of this organization.`);

@@ -1,3 +1,4 @@
+import { userByEmail } from "@/lib/auth/users";
 import { storedPlan, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -38,7 +39,8 @@ export async function inviteMember(db: PrismaClient, actor: Actor, input: Invita
   const email = input.email.trim().toLowerCase();
   const letter = await db.$transaction(async (tx) => {
     const org = await lockOrgSeats(tx, actor.orgId);
-    const member = await tx.membership.findFirst({ where: { orgId: org.id, user: { email: { equals: email, mode: "insensitive" } } }, select: { userId: true } });
+    const user = await userByEmail(tx, email);
+    const member = user && (await tx.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: user.id } }, select: { userId: true } }));
     if (member) throw new ApiError("already_exists", `${email} is already a member of ${org.name}.`, { field: "email" });
     const open = await tx.invitation.findFirst({ where: { orgId: org.id, email, acceptedAt: null, revokedAt: null }, select: { id: true } });
     if (open) throw new ApiError("already_exists", `${email} already has an invitation. Resend or revoke it below.`, { field: "email" });

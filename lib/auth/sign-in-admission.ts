@@ -1,3 +1,4 @@
+import { userByEmail } from "./users";
 import { openInvitationWhere } from "@/lib/admin/accept-invitation";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
@@ -9,10 +10,10 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
  */
 export async function maySignIn(db: PrismaClient, email: string | null | undefined, now = new Date()): Promise<boolean> {
   if (!email) return false;
-  const address = { equals: email.trim(), mode: "insensitive" } as const;
-  const [member, invited] = await Promise.all([
-    db.user.findFirst({ where: { email: address, memberships: { some: {} } }, select: { id: true } }),
-    db.invitation.findFirst({ where: { email: address, ...openInvitationWhere(now) }, select: { id: true } }),
+  const [user, invited] = await Promise.all([
+    userByEmail(db, email),
+    db.invitation.findFirst({ where: { email: { equals: email.trim(), mode: "insensitive" }, ...openInvitationWhere(now) }, select: { id: true } }),
   ]);
-  return member !== null || invited !== null;
+  if (invited) return true;
+  return user !== null && (await db.membership.findFirst({ where: { userId: user.id }, select: { orgId: true } })) !== null;
 }

@@ -1,3 +1,4 @@
+import { userByEmail } from "./users";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/metering/types";
@@ -25,7 +26,7 @@ export async function startUserSession(db: PrismaClient, email: string, now = ne
   const id = randomBytes(32).toString("base64url");
   const address = email.trim().toLowerCase();
   await db.$transaction(async (tx) => {
-    const user = await tx.user.findFirst({ where: { email: { equals: address, mode: "insensitive" } }, select: { id: true } });
+    const user = await userByEmail(tx, address);
     await tx.userSession.deleteMany({ where: { expiresAt: { lte: now } } });
     await tx.userSession.create({ data: { id, userId: user?.id ?? null, email: address, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000) } });
   });

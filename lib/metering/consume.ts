@@ -8,7 +8,7 @@ import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/mess
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
 import { createCoalescer } from "./coalescer";
-import { consumeRun } from "./consume-run";
+import { consumeRun, KEY_TAKEN } from "./consume-run";
 import { readFit } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
@@ -94,8 +94,8 @@ function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
   return null;
 }
 
-/** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile (LL001). */
-const RETRYABLE = ["40P01", "LL001"];
+/** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile. */
+const RETRYABLE = ["40P01", KEY_TAKEN];
 
 // last_used_at is written at most once a minute per key and process, to keep writes off the hot path.
 const KEY_TOUCH_INTERVAL_MS = 60_000;

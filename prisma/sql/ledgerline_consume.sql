@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202120000_writes_one_statement_each/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
@@ -19,7 +19,6 @@ DECLARE
   v_applied bigint[] := array_fill(NULL::bigint, ARRAY[n]);
   v_responses jsonb[] := array_fill(NULL::jsonb, ARRAY[n]);  -- replays of answers committed earlier
   v_admitted int := 0;
-  v_written int;
   a_users text[] := '{}';      -- alerts raised or resolved in this batch
   a_metrics text[] := '{}';
   a_periods timestamptz[] := '{}';
@@ -192,30 +191,19 @@ BEGIN
     WHERE c.org_id = p_org_id AND c.user_id = k.user_id AND c.metric = k.metric AND c.period_start = k.period_start
       AND c.used <> x.value::bigint;
 
-    WITH admitted AS (
-      SELECT m, ps, NULLIF(uid, '') AS uid, a, k, h, jsonb_build_object('metric', m, 'used', u, 'limit', l, 'resetsAt', rs) AS r
-      FROM unnest(p_metrics, p_period_starts, p_user_ids, v_applied, p_keys, p_hashes, v_results, p_limits, p_resets_at, v_outcomes)
-        AS x(m, ps, uid, a, k, h, u, l, rs, o)
-      WHERE o = 'admitted'
-    ), keys AS (
-      INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-      SELECT p_org_id, k, h, 200, r, p_now FROM admitted ORDER BY k
-      ON CONFLICT (org_id, key) DO NOTHING
-      RETURNING 1
-    ), ledger AS (
-      INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
-      SELECT p_org_id, uid, m, ps, a, k, p_now FROM admitted WHERE a <> 0
-    ), daily AS (
-      INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
-      SELECT p_org_id, m, (p_now AT TIME ZONE 'UTC')::date, sum(a) FROM admitted WHERE a <> 0 GROUP BY m
-      ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity
-    )
-    SELECT count(*) INTO v_written FROM keys;
+    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
+    SELECT p_org_id, k, h, 200, jsonb_build_object('metric', m, 'used', u, 'limit', l, 'resetsAt', rs), p_now
+    FROM unnest(p_metrics, p_keys, p_hashes, v_results, p_limits, p_resets_at, v_outcomes) AS x(m, k, h, u, l, rs, o)
+    WHERE o = 'admitted' ORDER BY k;
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
+    SELECT p_org_id, NULLIF(uid, ''), m, ps, a, k, p_now
+    FROM unnest(p_metrics, p_period_starts, p_user_ids, v_applied, p_keys, v_outcomes) AS x(m, ps, uid, a, k, o)
+    WHERE o = 'admitted' AND a <> 0;
+    INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
+    SELECT p_org_id, m, (p_now AT TIME ZONE 'UTC')::date, sum(a)
+    FROM unnest(p_metrics, v_applied, v_outcomes) AS x(m, a, o) WHERE o = 'admitted' AND a <> 0 GROUP BY m
+    ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
 
-    IF v_written < v_admitted THEN
-      -- Another request took one of these keys meanwhile: undo everything, the app retries.
-      RAISE EXCEPTION 'idempotency key taken concurrently' USING ERRCODE = 'LL001';
-    END IF;
   END IF;
 
   IF v_blocked <> '{}' THEN

@@ -22,8 +22,9 @@ describe.skipIf(!onServer)("the migrated database (needs DATABASE_URL: definitio
   it("has the tables and columns schema.prisma describes, and no others", async () => {
     const described = prismaTables(readFileSync("prisma/schema.prisma", "utf8"));
     const rows = await (await testStore()).sql.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'`,
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> '_prisma_migrations'`,
     );
     const migrated: Record<string, string[]> = {};
     for (const row of rows) (migrated[row.table_name] ??= []).push(row.column_name);
