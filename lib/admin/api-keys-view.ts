@@ -17,10 +17,12 @@ export interface ApiKeyRowView {
 const dateTime = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", hourCycle: "h23" });
 
 export async function listApiKeys(db: PrismaClient, orgId: string): Promise<ApiKeyRowView[]> {
-  const [keys, members] = await Promise.all([
+  const [keys, uses, members] = await Promise.all([
     db.apiKey.findMany({ where: { orgId }, orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] }),
+    db.apiKeyUse.findMany({ where: { orgId } }),
     db.membership.findMany({ where: { orgId }, select: { userId: true, user: { select: { name: true } } } }),
   ]);
+  const lastUsedAt = new Map(uses.map((use) => [use.keyHash, use.lastUsedAt]));
   const nameOf = (userId: string | null) => (userId ? (members.find((m) => m.userId === userId)?.user.name ?? "A former member") : "Set up with the organization");
   return keys.map((key) => ({
     id: key.id,
@@ -28,7 +30,7 @@ export async function listApiKeys(db: PrismaClient, orgId: string): Promise<ApiK
     prefix: `${key.prefix}…`,
     createdBy: nameOf(key.createdById),
     createdOn: formatShortDate(key.createdAt),
-    lastUsed: key.lastUsedAt ? `${dateTime.format(key.lastUsedAt)} UTC` : "Never",
+    lastUsed: lastUsedAt.has(key.keyHash) ? `${dateTime.format(lastUsedAt.get(key.keyHash)!)} UTC` : "Never",
     revokedOn: key.revokedAt ? formatShortDate(key.revokedAt) : null,
   }));
 }

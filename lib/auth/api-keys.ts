@@ -28,18 +28,20 @@ export function bearerKey(authorization: string | null): string {
 
 const invalidKey = () => new ApiError("unauthorized", "This API key is not valid or was revoked.");
 
-/** last_used_at is written at most this often, to keep the hot path free of writes. */
+/** A key's last use (api_key_uses) is written at most this often, to keep the hot path free of writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** The org behind a key hash, checked against the store now (revocation applies at once), or a 401. */
 export async function authenticateApiKey(db: PrismaClient, keyHash: string, now = new Date()) {
-  const found = await db.apiKey.findUnique({
-    where: { keyHash },
-    select: { id: true, orgId: true, revokedAt: true, lastUsedAt: true },
-  });
+  const found = await db.apiKey.findUnique({ where: { keyHash }, select: { orgId: true, revokedAt: true } });
   if (!found || found.revokedAt) throw invalidKey();
-  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.apiKey.update({ where: { id: found.id }, data: { lastUsedAt: now } });
+  const use = await db.apiKeyUse.findUnique({ where: { orgId_keyHash: { orgId: found.orgId, keyHash } }, select: { lastUsedAt: true } });
+  if (!use || now.getTime() - use.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.apiKeyUse.upsert({
+      where: { orgId_keyHash: { orgId: found.orgId, keyHash } },
+      create: { orgId: found.orgId, keyHash, lastUsedAt: now },
+      update: { lastUsedAt: now },
+    });
   }
   rememberKeyOrg(keyHash, found.orgId);
   return { orgId: found.orgId };

@@ -2,7 +2,7 @@ import { CUMULATIVE_PERIOD_START, recentPeriods, type BillingPeriod } from "@/li
 import { generateApiKey, hashApiKey } from "@/lib/auth/api-keys";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
 import { AI_FEATURES } from "@/lib/limits/ai-models";
-import { METRICS, type MetricId } from "@/lib/limits/metrics";
+import { ALLOCATABLE_METRICS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { DEMO_ORGS, type DemoOrg } from "./orgs";
 import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS, type DemoUsage } from "./usage-plan";
@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
   "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
-  "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_keys", "memberships",
+  "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
 ];
 
 /** The demo API keys: from the environment, else the ones .env.example ships (so the README's keys always work). */
@@ -120,9 +120,9 @@ async function deriveRollups(db: SqlExecutor, orgId: string) {
   await db.query(
     `INSERT INTO usage_counters (org_id, user_id, metric, period_start, used)
      SELECT org_id, user_id, metric, period_start, SUM(quantity) FROM usage_ledger
-     WHERE org_id = $1 AND user_id IS NOT NULL AND metric IN ('ai_budget', 'enrichments')
+     WHERE org_id = $1 AND user_id IS NOT NULL AND metric = ANY($2::text[])
      GROUP BY org_id, user_id, metric, period_start`,
-    [orgId],
+    [orgId, ALLOCATABLE_METRICS],
   );
   await db.query(
     `INSERT INTO ai_spend (org_id, period_start, feature, tier, spent_micros)

@@ -59,6 +59,9 @@ export const METER_GROUPS: { id: Exclude<MeterGroup, "ai">; title: string; note:
   { id: "data", title: "Data Operations", note: "Resets on your billing cycle anchor." },
 ];
 
+/** The metrics admins may allocate per member: the ones whose members' counters the store keeps. */
+export const ALLOCATABLE_METRICS: MetricId[] = METRIC_IDS.filter((id) => METRICS[id].allocatable);
+
 export function isMetricId(value: string): value is MetricId {
   return (METRIC_IDS as readonly string[]).includes(value);
 }

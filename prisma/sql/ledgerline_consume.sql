@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202120000_writes_one_statement_each/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202130000_api_key_uses/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
@@ -44,7 +44,8 @@ BEGIN
     RETURN;
   END IF;
   IF p_touch_key THEN
-    UPDATE api_keys k SET last_used_at = p_now WHERE k.key_hash = p_key_hash;
+    INSERT INTO api_key_uses AS u (org_id, key_hash, last_used_at) VALUES (p_org_id, p_key_hash, p_now)
+    ON CONFLICT (org_id, key_hash) DO UPDATE SET last_used_at = EXCLUDED.last_used_at;
   END IF;
 
   -- Lock every counter this batch may change, in one canonical order, so that

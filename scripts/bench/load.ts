@@ -14,7 +14,7 @@ export interface LoadResult {
 let sequence = 0;
 const uniqueKey = (prefix: string) => `${prefix}-${process.pid}-${sequence++}`;
 
-interface HttpLoad {
+export interface HttpLoad {
   url: string;
   path: string;
   method?: "GET" | "POST";

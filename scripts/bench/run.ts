@@ -7,6 +7,8 @@
  *   npm run bench                 build, then run every row (about 6 minutes)
  *   npm run bench -- --no-build   reuse the last bench build (.next-bench)
  *   npm run bench -- --seconds 5  shorter loads
+ *   npm run bench -- --citus      the hot, spread, batch and AI rows on a Citus cluster
+ *                                 (CITUS_URL) beside plain Postgres, in the same sitting
  */
 import { execSync } from "node:child_process";
 import { encode } from "next-auth/jwt";
@@ -17,6 +19,7 @@ import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, b
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type LoadResult } from "./load";
 import { preparePgbenchRows, runPgbench } from "./pgbench";
 import { startServer } from "../production-server";
+import { benchCitus } from "./citus";
 import { printReport, type Row } from "./report";
 
 const args = process.argv.slice(2);
@@ -32,6 +35,11 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 if (!args.includes("--no-build")) {
   log("npm run build");
   execSync("npm run build", { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_DIST_DIR } });
+}
+
+if (args.includes("--citus")) {
+  const passed = await benchCitus({ plainUrl: baseUrl, seconds, env: { AUTH_SECRET, AUTH_TRUST_HOST: "true", NEXT_DIST_DIR }, log });
+  process.exit(passed ? 0 : 1);
 }
 
 const database = await createBenchDatabase(baseUrl);

@@ -1,3 +1,4 @@
+import { ALLOCATABLE_METRICS } from "@/lib/limits/metrics";
 import { randomUUID } from "node:crypto";
 import { storeLocation } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -82,11 +83,11 @@ export async function ledgerMismatches(orgId: string) {
        SELECT '' AS user_id, metric, period_start, SUM(quantity - credit_micros) AS total FROM usage_ledger WHERE org_id = $1 GROUP BY metric, period_start
        UNION ALL
        SELECT user_id, metric, period_start, SUM(quantity) FROM usage_ledger
-       WHERE org_id = $1 AND user_id IS NOT NULL AND metric IN ('ai_budget', 'enrichments') GROUP BY user_id, metric, period_start
+       WHERE org_id = $1 AND user_id IS NOT NULL AND metric = ANY($2::text[]) GROUP BY user_id, metric, period_start
      )
      SELECT c.metric, c.user_id, c.used::text, COALESCE(l.total, 0)::text AS ledger
      FROM usage_counters c LEFT JOIN ledger l USING (user_id, metric, period_start)
      WHERE c.org_id = $1 AND c.used <> COALESCE(l.total, 0)`,
-    [orgId],
+    [orgId, ALLOCATABLE_METRICS],
   );
 }

@@ -17,10 +17,11 @@ export const DISTRIBUTION: Record<string, Placement> = {
   // Reference tables first: distributed tables' foreign keys point at them.
   users: { kind: "reference", why: "people sign in before an org is known; small, read-mostly, joined to memberships" },
   user_sessions: { kind: "reference", why: "a session is looked up by its id on every signed-in request, before an org is known; points at users" },
-  api_keys: { kind: "reference", why: "the key -> org lookup happens before the org is known; written rarely (last_used_at at most once a minute per key)" },
+  api_keys: { kind: "reference", why: "the key -> org lookup happens before the org is known; written only when a key is made or revoked (its last use is in api_key_uses)" },
 
   orgs: { kind: "distributed", column: "id" },
   memberships: { kind: "distributed", column: "org_id" },
+  api_key_uses: { kind: "distributed", column: "org_id" },
   usage_counters: { kind: "distributed", column: "org_id" },
   usage_ledger: { kind: "distributed", column: "org_id" },
   usage_daily: { kind: "distributed", column: "org_id" },
@@ -61,9 +62,9 @@ export async function hasCitus(db: SqlExecutor): Promise<boolean> {
 }
 
 /**
- * Distributes every table not yet distributed, then the functions. Safe to
- * run again: tables Citus already knows are left as they are. Returns what it
- * placed.
+ * Distributes every table not yet distributed, then the functions not yet
+ * delegated. Safe to run again: what Citus already knows is left as it is.
+ * Returns what it placed.
  */
 export async function distribute(db: SqlExecutor): Promise<string[]> {
   const known = new Set(
@@ -89,8 +90,21 @@ export async function distribute(db: SqlExecutor): Promise<string[]> {
     placed.push(table);
   }
   for (const fk of pending) await db.exec(`ALTER TABLE ${fk.table} ADD CONSTRAINT "${fk.name}" ${fk.definition}`);
+  const delegated = new Set(
+    (await db.query<{ signature: string }>(
+      `SELECT objid::regprocedure::text AS signature FROM pg_dist_object WHERE classid = 'pg_proc'::regclass AND distribution_argument_index IS NOT NULL`,
+    )).map((row) => row.signature),
+  );
   for (const signature of DISTRIBUTED_FUNCTIONS) {
+    const [{ canonical }] = await db.query<{ canonical: string }>(`SELECT $1::regprocedure::text AS canonical`, [signature]);
+    if (delegated.has(canonical)) continue;
     await db.query(`SELECT create_distributed_function($1, '$1', colocate_with := 'orgs')`, [signature]);
+    placed.push(canonical.replace(/\(.*/, "()"));
   }
   return placed;
+}
+
+/** After the migrations: on a Citus coordinator, places what is new (the tables and functions a migration added); elsewhere nothing. */
+export async function distributeIfCitus(db: SqlExecutor): Promise<string[]> {
+  return (await hasCitus(db)) ? distribute(db) : [];
 }

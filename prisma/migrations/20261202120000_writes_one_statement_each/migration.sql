@@ -38,12 +38,22 @@ BEGIN
 
   -- The keys are not looked up first: the insert's own unique check does it. (Not ON CONFLICT
   -- DO NOTHING and a row count: on Citus an INSERT ... SELECT reports the rows it was sent.)
-  INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-  SELECT p_org_id, k, h, 200, jsonb_build_object('metric', p_metric, 'used', u, 'limit', p_limit, 'resetsAt', p_resets_at), p_now
-  FROM unnest(p_keys, p_hashes, v_used) AS e(k, h, u) ORDER BY k;
-
-  INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
-  SELECT p_org_id, uid, p_metric, p_period_start, q, k, p_now FROM unnest(p_user_ids, p_quantities, p_keys) AS e(uid, q, k) WHERE q <> 0;
+  -- A lone event, the common case, is written with VALUES: on Citus an INSERT ... SELECT passes
+  -- through an intermediate result, which cost a lone consume about 30% of its rate there.
+  IF cardinality(p_keys) = 1 THEN
+    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
+    VALUES (p_org_id, p_keys[1], p_hashes[1], 200, jsonb_build_object('metric', p_metric, 'used', v_used[1], 'limit', p_limit, 'resetsAt', p_resets_at), p_now);
+    IF p_quantities[1] <> 0 THEN
+      INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
+      VALUES (p_org_id, p_user_ids[1], p_metric, p_period_start, p_quantities[1], p_keys[1], p_now);
+    END IF;
+  ELSE
+    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
+    SELECT p_org_id, k, h, 200, jsonb_build_object('metric', p_metric, 'used', u, 'limit', p_limit, 'resetsAt', p_resets_at), p_now
+    FROM unnest(p_keys, p_hashes, v_used) AS e(k, h, u) ORDER BY k;
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
+    SELECT p_org_id, uid, p_metric, p_period_start, q, k, p_now FROM unnest(p_user_ids, p_quantities, p_keys) AS e(uid, q, k) WHERE q <> 0;
+  END IF;
   IF v_total <> 0 THEN
     INSERT INTO usage_daily AS d (org_id, metric, day, quantity) VALUES (p_org_id, p_metric, (p_now AT TIME ZONE 'UTC')::date, v_total)
     ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;

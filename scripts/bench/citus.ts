@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- --citus`: the hot, spread, batch and AI rows on a Citus
+ * cluster (CITUS_URL, the coordinator's maintenance database; default the
+ * local cluster of scripts/citus-cluster.sh), each beside the same row on the
+ * plain server in the same sitting, with the exactness checks after every
+ * load. During the hot-org load it reads every worker's commit counter: all
+ * of that org's transactions must commit on the one worker that holds it.
+ */
+import pg from "pg";
+import { clusterAnswers } from "@/lib/db/citus/cluster-database";
+import { startServer } from "../production-server";
+import { createBenchDatabase } from "./database";
+import { checkExactness, ledgerRows } from "./exactness";
+import { seedBenchOrgs, spreadOrg } from "./fixtures";
+import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, type HttpLoad } from "./load";
+import { printReport, type Row } from "./report";
+
+interface Figures {
+  hot: number;
+  hotP99: number;
+  spread: number;
+  spreadP99: number;
+  batch: number;
+  aiHot: number;
+  aiSpread: number;
+  workerCommits?: { node: string; commits: number; owner: boolean }[];
+}
+
+const SPREAD = 1_000;
+
+export async function benchCitus({ plainUrl, seconds, env, log }: { plainUrl: string; seconds: number; env: Record<string, string>; log: (m: string) => void }) {
+  const citusUrl = process.env.CITUS_URL ?? "postgresql://postgres@127.0.0.1:5441/postgres";
+  if (!(await clusterAnswers(citusUrl))) throw new Error(`No Citus coordinator with workers answers at ${citusUrl} (scripts/citus-cluster.sh start).`);
+  const exactness: { name: string; exact: boolean; detail: string }[] = [];
+  const plain = await measure("plain", plainUrl, false, seconds, env, exactness, log);
+  const citus = await measure("Citus", citusUrl, true, seconds, env, exactness, log);
+
+  const row = (name: string, unit: string, value: number, baseline: number, p99?: number, target?: number): Row => ({
+    name: `${name} on Citus`, value, unit, p99,
+    baseline: { name: "the same row on plain Postgres", value: baseline },
+    targets: target === undefined ? undefined : [{ label: `>= ${target}x plain`, pass: value >= target * baseline }],
+  });
+  const rows: Row[] = [
+    row("Hot org: consume, 64 connections, 1 org", "decisions/s", citus.hot, plain.hot, citus.hotP99, 0.5),
+    row("Spread: consume, 64 connections, 1,000 orgs", "decisions/s", citus.spread, plain.spread, citus.spreadP99, 0.5),
+    row("Batch ingest: 1,000 events per request", "events/s", citus.batch, plain.batch),
+    row("AI authorize + settle pairs, hot org", "pairs/s", citus.aiHot, plain.aiHot),
+    row("AI authorize + settle pairs, 1,000 orgs", "pairs/s", citus.aiSpread, plain.aiSpread),
+  ];
+  const commits = citus.workerCommits ?? [];
+  const others = commits.filter((c) => !c.owner);
+  rows.push({
+    name: `Hot-org load: commits on the other workers (${others.map((c) => c.node).join(", ")}; the owner ${commits.find((c) => c.owner)?.node} had ${commits.find((c) => c.owner)?.commits})`,
+    value: others.reduce((sum, c) => sum + c.commits, 0),
+    unit: "commits",
+    // The maintenance daemon's own few transactions aside, nothing of the org's reaches another worker.
+    targets: [{ label: "<= 1% of the owner's", pass: others.every((c) => c.commits <= 0.01 * (commits.find((o) => o.owner)?.commits ?? 0)) }],
+  });
+  return printReport(rows, exactness, seconds);
+}
+
+async function measure(
+  label: string, baseUrl: string, citus: boolean, seconds: number, env: Record<string, string>,
+  exactness: { name: string; exact: boolean; detail: string }[], log: (m: string) => void,
+): Promise<Figures> {
+  log(`${label}: seeding ${SPREAD.toLocaleString("en-US")} orgs`);
+  const database = await createBenchDatabase(baseUrl, { citus });
+  const { sql } = database.store;
+  const record = async (name: string, orgs: string[], metric: string, admitted: number, before = 0) => {
+    const result = await checkExactness(sql, orgs, metric, admitted, before);
+    exactness.push({ name: `${label}: ${name}`, exact: result.exact, detail: `admitted ${result.admitted}, ledger rows ${result.ledgerRows}, counters ${result.counterSum} = ledger ${result.ledgerSum}, over cap ${result.overCap}` });
+  };
+  const exactLoad = async (name: string, load: HttpLoad, orgs: string[], eventsPerRequest = 1) => {
+    const { result, before } = await countedLoad(load, () => ledgerRows(sql, orgs, "api_calls"));
+    await record(name, orgs, "api_calls", result.ok * eventsPerRequest, before);
+    return result;
+  };
+  try {
+    await seedBenchOrgs(sql, SPREAD);
+    await sql.exec("VACUUM ANALYZE");
+    const server = await startServer(3210, { ...env, DATABASE_URL: database.url });
+    const spreadOrgs = Array.from({ length: SPREAD }, (_, i) => spreadOrg(i));
+    try {
+      const consume = { url: server.url, path: "/api/v1/usage/consume", method: "POST", connections: 64, seconds, body: consumeBody } as const;
+      log(`${label}: hot org`);
+      const commitsBefore = citus ? await workerCommits(database.url, "bench_hot") : [];
+      const hot = await exactLoad("hot org", { ...consume, orgs: ["bench_hot"] }, ["bench_hot"]);
+      const workerCommitsDuring = citus ? diff(commitsBefore, await workerCommits(database.url, "bench_hot")) : undefined;
+      log(`${label}: spread`);
+      const spread = await exactLoad("spread", { ...consume, orgs: spreadOrgs }, spreadOrgs);
+      log(`${label}: batch ingest`);
+      const batch = await exactLoad("batch ingest", { url: server.url, path: "/api/v1/usage/batch", method: "POST", connections: 8, seconds, orgs: ["bench_batch"], body: batchBody(1_000) }, ["bench_batch"], 1_000);
+      log(`${label}: AI pairs`);
+      const aiHot = await aiPairs(server.url, ["bench_ai_hot"], 64, seconds);
+      await record("AI pairs, hot", ["bench_ai_hot"], "ai_budget", aiHot.pairs);
+      const aiSpread = await aiPairs(server.url, spreadOrgs, 64, seconds);
+      await record("AI pairs, spread", spreadOrgs, "ai_budget", aiSpread.pairs);
+      return {
+        hot: hot.perSecond, hotP99: hot.p99Ms, spread: spread.perSecond, spreadP99: spread.p99Ms, batch: batch.perSecond * 1_000,
+        aiHot: aiHot.perSecond, aiSpread: aiSpread.perSecond, workerCommits: workerCommitsDuring,
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+/** Every worker's committed transactions in this database, and whether it holds `orgId`. */
+async function workerCommits(databaseUrl: string, orgId: string) {
+  // Statistics reach pg_stat_database when a backend goes idle, at most once a second.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const coordinator = new pg.Client({ connectionString: databaseUrl });
+  await coordinator.connect();
+  try {
+    const { rows: [owner] } = await coordinator.query<{ nodeport: number }>(
+      `SELECT nodeport FROM citus_shards WHERE table_name = 'orgs'::regclass AND shardid = get_shard_id_for_distribution_column('orgs', $1::text)`,
+      [orgId],
+    );
+    const { rows } = await coordinator.query<{ nodename: string; nodeport: number; commits: string }>(
+      `SELECT w.node_name AS nodename, w.node_port AS nodeport, r.result AS commits
+       FROM citus_get_active_worker_nodes() w,
+            LATERAL (SELECT result FROM run_command_on_workers('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')
+                     r WHERE r.nodeport = w.node_port) r`,
+    );
+    return rows.map((r) => ({ node: `${r.nodename}:${r.nodeport}`, commits: Number(r.commits), owner: r.nodeport === owner.nodeport }));
+  } finally {
+    await coordinator.end();
+  }
+}
+
+function diff(before: { node: string; commits: number; owner: boolean }[], after: { node: string; commits: number; owner: boolean }[]) {
+  return after.map((a) => ({ ...a, commits: a.commits - (before.find((b) => b.node === a.node)?.commits ?? 0) }));
+}
