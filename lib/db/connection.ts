@@ -24,20 +24,29 @@ const settingsSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   /** How this instance's connections are named in pg_stat_activity. */
   DATABASE_APPLICATION_NAME: z.string().min(1).max(63).default("ledgerline"),
+  /**
+   * On a Citus cluster (DATABASE_URL the coordinator): "workers" sends each
+   * org's enforcement calls straight to the worker that holds it
+   * (lib/db/citus/worker-routing.ts); "coordinator" sends everything there.
+   * Ignored on plain Postgres.
+   */
+  CITUS_ROUTING: z.enum(["coordinator", "workers"]).default("coordinator"),
 });
 
 export interface StoreSettings {
   poolSize: number;
   statementTimeoutMs: number;
   applicationName: string;
+  citusRouting: "coordinator" | "workers";
 }
 
-/** Pool size, statement timeout and connection name, from the environment; a bad value stops start-up with a clear message. */
+/** Pool size, statement timeout, connection name and Citus routing, from the environment; a bad value stops start-up with a clear message. */
 export function storeSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
   const parsed = settingsSchema.parse(env);
   return {
     poolSize: parsed.DATABASE_POOL_SIZE,
     statementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
     applicationName: parsed.DATABASE_APPLICATION_NAME,
+    citusRouting: parsed.CITUS_ROUTING,
   };
 }

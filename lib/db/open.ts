@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { storeSettings, type StoreLocation, type StoreSettings } from "./connection";
+import { createWorkerRouter } from "./citus/worker-routing";
 import type { SqlExecutor } from "./sql-executor";
 
 export interface OpenStore {
@@ -17,29 +18,32 @@ export interface OpenStore {
 }
 
 export function openStore(location: StoreLocation, settings: Partial<StoreSettings> = {}): OpenStore {
-  const { poolSize, statementTimeoutMs, applicationName } = { ...storeSettings(), ...settings };
+  const { poolSize, statementTimeoutMs, applicationName, citusRouting } = { ...storeSettings(), ...settings };
   if (location.kind === "server") {
-    const pool = new pg.Pool({
-      connectionString: location.url,
-      max: poolSize,
+    const poolConfig: pg.PoolConfig = {
       statement_timeout: statementTimeoutMs,
       // Waiting for a free connection is bounded too: a stalled store answers 503, not a growing queue.
       connectionTimeoutMillis: 5_000,
       application_name: applicationName,
-    });
+    };
+    const pool = new pg.Pool({ ...poolConfig, connectionString: location.url, max: poolSize });
     // An idle connection that dies (the server restarts, the network drops) is
     // only dropped from the pool; without this listener it would crash the process.
     pool.on("error", (error) => console.error(`Postgres connection lost: ${error.message}`));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const workers = citusRouting === "workers" ? createWorkerRouter(pool, { url: location.url, poolSize, poolConfig }) : null;
+    const poolFor = async (orgId: string | undefined) => (workers && orgId ? ((await workers.poolFor(orgId)) ?? pool) : pool);
     return {
       prisma,
       singleConnection: false,
       sql: {
         exec: async (text) => void (await pool.query(text)),
-        query: async (text, params, options) => (await pool.query({ text, values: params as unknown[], name: options?.name })).rows,
+        query: async (text, params, options) =>
+          (await (await poolFor(options?.orgId)).query({ text, values: params as unknown[], name: options?.name })).rows,
       },
       close: async () => {
         await prisma.$disconnect();
+        await workers?.close();
         await pool.end().catch(() => {});
       },
     };

@@ -56,7 +56,7 @@ export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest,
         terms.context.id, terms.version, apiKeyHash ?? null, now, member.userId, aiTerms.periodStart, aiTerms.ceiling, allocationCeiling(allocation),
         holdMicros, authorizationId, request.feature, request.model, tierOf(request.model), expiresAt,
       ],
-      { name: "ledgerline_ai_authorize" },
+      { name: "ledgerline_ai_authorize", orgId: terms.context.id },
     );
     const resetsAt = aiTerms.resetsAt?.toISOString() ?? null;
     const retryAfter = secondsUntilReset(aiTerms.period, now);
@@ -115,6 +115,7 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
   const [hold] = await sql.query<{ model: string; period_start: Date }>(
     `SELECT model, period_start FROM ai_authorizations WHERE id = $1 AND org_id = $2`,
     [request.authorizationId, request.orgId],
+    { orgId: request.orgId },
   );
   return withOrgTerms(sql, request.orgId, async (terms) => {
     const costMicros = hold ? priceMicros(hold.model, request.inputTokens, request.outputTokens) : 0;
@@ -125,7 +126,7 @@ export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKe
         request.orgId, terms.version, apiKeyHash ?? null, new Date(), request.authorizationId, request.inputTokens, request.outputTokens, costMicros,
         aiTerms?.limit ?? null, aiTerms?.ceiling ?? null,
       ],
-      { name: "ledgerline_ai_settle" },
+      { name: "ledgerline_ai_settle", orgId: request.orgId },
     );
     switch (row.outcome) {
       case "settled":
@@ -158,7 +159,7 @@ export async function releaseAi(sql: SqlExecutor, orgId: string, authorizationId
   const [{ outcome }] = await sql.query<{ outcome: string }>(
     `SELECT ledgerline_ai_release($1, $2, $3) AS outcome`,
     [orgId, apiKeyHash ?? null, authorizationId],
-    { name: "ledgerline_ai_release" },
+    { name: "ledgerline_ai_release", orgId },
   );
   if (outcome === "settled") throw new ApiError("idempotency_conflict", "This authorization was already settled.", { authorizationId });
   if (outcome === "released" || outcome === "expired") return { authorizationId, status: outcome };

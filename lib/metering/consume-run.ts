@@ -50,7 +50,7 @@ export async function consumeRun(sql: SqlExecutor, run: CounterRun): Promise<num
         run.events.map((e) => e.quantity),
         run.events.map((e) => e.userId),
       ],
-      { name: "ledgerline_consume_run" },
+      { name: "ledgerline_consume_run", orgId: run.orgId },
     );
     return row.used ? row.used.map(Number) : null;
   } catch (error) {

@@ -189,7 +189,7 @@ export async function consumeBatch(
         sent.map((s) => s.terms.limit),
         sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
       ],
-      { name: "ledgerline_consume" },
+      { name: "ledgerline_consume", orgId },
     );
     if (rows[0]?.idx === 0) {
       if (rows[0].outcome === "stale") return "stale";

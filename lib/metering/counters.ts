@@ -29,7 +29,7 @@ export async function readFit(
           (SELECT coalesce(sum(c.used), 0)::bigint AS used, coalesce(sum(c.held), 0)::bigint AS held FROM usage_counters c
            WHERE c.org_id = $1 AND c.user_id = $4 AND c.metric = $2 AND c.period_start = $3) m`,
     [key.orgId, key.metric, key.periodStart, member?.userId ?? null, quantity, ceiling, member?.ceiling ?? null],
-    { name: "ledgerline_check" },
+    { name: "ledgerline_check", orgId: key.orgId },
   );
   return {
     org: { used: Number(row.org_used), held: Number(row.org_held), fits: row.org_fits },

@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202130000_api_key_uses/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202120000_enforcement_on_one_worker/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)

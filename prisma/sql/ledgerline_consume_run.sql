@@ -1,5 +1,5 @@
 -- ledgerline_consume_run: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202120000_writes_one_statement_each/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202120000_enforcement_on_one_worker/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
  RETURNS bigint[]

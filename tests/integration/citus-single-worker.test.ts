@@ -152,3 +152,32 @@ describe.skipIf(!onCitus)("on Citus, one org's work stays on its worker (npm run
     await expectSingleWorkerPlans(snapshot, owner);
   });
 });
+
+describe.skipIf(!onCitus)("on Citus with CITUS_ROUTING=workers (npm run test:citus)", () => {
+  it("sends an org's enforcement calls to the worker that holds it, with the same answers", async () => {
+    const { openStore } = await import("@/lib/db/open");
+    const routed = openStore({ kind: "server", url: process.env.DATABASE_URL! }, { citusRouting: "workers" });
+    try {
+      const { orgId } = await createOrg({ overrides: { emails_sent: 3 } });
+      const ports: number[] = [];
+      const original = pg.Client.prototype.query;
+      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+        if (/ledgerline_consume/.test(JSON.stringify(args[0]))) ports.push(Number(this.port));
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof original;
+      try {
+        for (const quantity of [1, 2]) await consumeUsage(routed.sql, { orgId, metric: "emails_sent", quantity, idempotencyKey: randomUUID() }, { now: NOW });
+        await expect(consumeUsage(routed.sql, { orgId, metric: "emails_sent", quantity: 1, idempotencyKey: randomUUID() }, { now: NOW })).rejects.toMatchObject({ code: "limit_exceeded" });
+      } finally {
+        pg.Client.prototype.query = original;
+      }
+      const [{ nodeport }] = (await withClient(process.env.DATABASE_URL!, (c) => c.query<{ nodeport: number }>(
+        `SELECT nodeport FROM citus_shards WHERE table_name = 'orgs'::regclass AND shardid = get_shard_id_for_distribution_column('orgs', $1::text)`, [orgId],
+      ))).rows;
+      expect(ports.length).toBeGreaterThan(0);
+      expect(new Set(ports)).toEqual(new Set([nodeport]));
+    } finally {
+      await routed.close();
+    }
+  });
+});
