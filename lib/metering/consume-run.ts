@@ -28,6 +28,8 @@ export interface CounterRun {
   orgId: string;
   configVersion: number;
   apiKeyHash: string | null;
+  /** Record the key's use (api_key_uses) as well: at most once a minute per key and process. */
+  touchKey: boolean;
   now: Date;
   metric: string;
   periodStart: Date;
@@ -42,9 +44,9 @@ export interface CounterRun {
 export async function consumeRun(sql: SqlExecutor, run: CounterRun): Promise<number[] | null> {
   try {
     const [row] = await sql.query<{ used: (string | number | bigint)[] | null }>(
-      `SELECT ledgerline_consume_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS used`,
+      `SELECT ledgerline_consume_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS used`,
       [
-        run.orgId, run.configVersion, run.apiKeyHash, run.now, run.metric, run.periodStart, run.ceiling, run.limit, run.resetsAt,
+        run.orgId, run.configVersion, run.apiKeyHash, run.touchKey, run.now, run.metric, run.periodStart, run.ceiling, run.limit, run.resetsAt,
         run.events.map((e) => e.idempotencyKey),
         run.events.map((e) => e.hash),
         run.events.map((e) => e.quantity),

@@ -159,10 +159,10 @@ export async function consumeBatch(
     if (!sent.length) return outcomes as EventOutcome[];
 
     const touchKey = shouldTouchKey(apiKeyHash, now);
-    if (!touchKey && isCounterRun(sent)) {
+    if (isCounterRun(sent)) {
       const [first] = sent;
       const used = await consumeRun(sql, {
-        orgId, configVersion: terms.version, apiKeyHash: apiKeyHash ?? null, now,
+        orgId, configVersion: terms.version, apiKeyHash: apiKeyHash ?? null, touchKey, now,
         metric: first.event.metric, periodStart: first.terms.periodStart, ceiling: first.terms.ceiling,
         limit: first.terms.limit, resetsAt: first.terms.resetsAt?.toISOString() ?? null,
         events: sent.map((s) => ({ idempotencyKey: s.event.idempotencyKey, hash: s.hash, quantity: s.event.quantity, userId: s.event.userId ?? null })),

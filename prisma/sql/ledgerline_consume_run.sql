@@ -1,7 +1,7 @@
 -- ledgerline_consume_run: its live definition, as Postgres prints it once every migration has run.
 -- Last defined by prisma/migrations/20261202120000_enforcement_on_one_worker/migration.sql; change it with a new migration, then `npm run db:functions`.
 
-CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
+CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
  RETURNS bigint[]
  LANGUAGE plpgsql
 AS $function$
@@ -25,6 +25,10 @@ BEGIN
   RETURNING c.used - v_total INTO v_before;
   IF NOT FOUND THEN
     RETURN NULL;
+  END IF;
+  IF p_touch_key THEN
+    INSERT INTO api_key_uses AS u (org_id, key_hash, last_used_at) VALUES (p_org_id, p_key_hash, p_now)
+    ON CONFLICT (org_id, key_hash) DO UPDATE SET last_used_at = EXCLUDED.last_used_at;
   END IF;
   SELECT array_agg(v_before + upto ORDER BY i) INTO v_used
   FROM (SELECT i, sum(q) OVER (ORDER BY i) AS upto FROM unnest(p_quantities) WITH ORDINALITY AS e(q, i)) s;

@@ -1,3 +1,4 @@
+import { hashApiKey } from "@/lib/auth/api-keys";
 import { describe, expect, it } from "vitest";
 import { consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { consumeRun, type CounterRun } from "@/lib/metering/consume-run";
@@ -31,7 +32,7 @@ async function freeOrgWithUsage() {
   await consumeUsage(org.sql, { orgId: org.orgId, metric: "emails_sent", quantity: 100, idempotencyKey: nextKey() }, { now: NOW });
   const version = await orgVersion(org.orgId);
   const run = (quantities: number[], overrides: Partial<CounterRun> = {}): CounterRun => ({
-    orgId: org.orgId, configVersion: version, apiKeyHash: null, now: NOW, metric: "emails_sent", periodStart: PERIOD,
+    orgId: org.orgId, configVersion: version, apiKeyHash: null, touchKey: false, now: NOW, metric: "emails_sent", periodStart: PERIOD,
     ceiling: 500, limit: 500, resetsAt: "2026-04-15T00:00:00.000Z",
     events: quantities.map((quantity) => ({ idempotencyKey: nextKey(), hash: "h", quantity, userId: null })),
     ...overrides,
@@ -75,6 +76,17 @@ describe("consumeRun", () => {
     }
     expect(await counterUsed(orgId, "emails_sent")).toBe(101);
     expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
+  it("records the API key's use with the run when asked, in the org's api_key_uses", async () => {
+    const { orgId, sql, run } = await freeOrgWithUsage();
+    const keyHash = hashApiKey(`ll_test_${orgId}`);
+    await sql.query(`INSERT INTO api_keys (id, org_id, name, key_hash, prefix) VALUES ($1, $2, 'k', $3, 'll_test')`, [`key_${orgId}`, orgId, keyHash]);
+    expect(await consumeRun(sql, run([1], { apiKeyHash: keyHash }))).toEqual([101]);
+    expect(await sql.query(`SELECT 1 FROM api_key_uses WHERE org_id = $1`, [orgId])).toHaveLength(0);
+    expect(await consumeRun(sql, run([1], { apiKeyHash: keyHash, touchKey: true }))).toEqual([102]);
+    const [use] = await sql.query<{ last_used_at: Date }>(`SELECT last_used_at FROM api_key_uses WHERE org_id = $1 AND key_hash = $2`, [orgId, keyHash]);
+    expect(new Date(use.last_used_at).toISOString()).toBe(NOW.toISOString());
   });
 
   it("records each threshold crossing once, at the event that crossed it", async () => {

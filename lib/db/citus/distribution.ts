@@ -49,7 +49,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
  * trip to that worker.
  */
 export const DISTRIBUTED_FUNCTIONS = [
-  "ledgerline_consume_run(text, bigint, text, timestamptz, text, timestamptz, bigint, bigint, text, text[], text[], bigint[], text[])",
+  "ledgerline_consume_run(text, bigint, text, boolean, timestamptz, text, timestamptz, bigint, bigint, text, text[], text[], bigint[], text[])",
   "ledgerline_consume(text, bigint, text, boolean, timestamptz, text[], timestamptz[], bigint[], text[], bigint[], boolean[], bigint[], text[], text[], bigint[], text[])",
   "ledgerline_ai_authorize(text, bigint, text, timestamptz, text, timestamptz, bigint, bigint, bigint, text, text, text, text, timestamptz)",
   "ledgerline_ai_settle(text, bigint, text, timestamptz, text, bigint, bigint, bigint, bigint, bigint)",

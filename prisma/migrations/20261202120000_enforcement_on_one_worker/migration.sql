@@ -10,7 +10,7 @@
 -- inserts become separate statements. On Citus both are delegated to the org's worker
 -- (lib/db/citus/distribution.ts), where each statement touches only that worker's shards.
 
-CREATE FUNCTION ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamptz, p_metric text, p_period_start timestamptz, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
+CREATE FUNCTION ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamptz, p_metric text, p_period_start timestamptz, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
 RETURNS bigint[] LANGUAGE plpgsql AS $$
 -- A run of fresh, distinct keys on one org counter, quantities not negative, no allocation to
 -- check: admitted whole if it fits, and the counter's use after each event is returned; NULL
@@ -32,6 +32,10 @@ BEGIN
   RETURNING c.used - v_total INTO v_before;
   IF NOT FOUND THEN
     RETURN NULL;
+  END IF;
+  IF p_touch_key THEN
+    INSERT INTO api_key_uses AS u (org_id, key_hash, last_used_at) VALUES (p_org_id, p_key_hash, p_now)
+    ON CONFLICT (org_id, key_hash) DO UPDATE SET last_used_at = EXCLUDED.last_used_at;
   END IF;
   SELECT array_agg(v_before + upto ORDER BY i) INTO v_used
   FROM (SELECT i, sum(q) OVER (ORDER BY i) AS upto FROM unnest(p_quantities) WITH ORDINALITY AS e(q, i)) s;
