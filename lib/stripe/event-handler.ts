@@ -12,5 +12,5 @@ export interface StripeEventContext {
   actor: string;
 }
 
-/** Applies one event's effect inside its org's transaction (handle-event.ts found the org); returns the org it acted on, or null. */
-export type StripeEventHandler = (context: StripeEventContext) => Promise<string | null>;
+/** Applies one event's effect inside its org's transaction (handle-event.ts found the org and recorded the event). */
+export type StripeEventHandler = (context: StripeEventContext) => Promise<void>;

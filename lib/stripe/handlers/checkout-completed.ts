@@ -15,11 +15,11 @@ import { stripeCheckoutSession } from "../stripe-objects";
 export const grantPurchasedCredits: StripeEventHandler = async ({ tx, event, actor }) => {
   const session = stripeCheckoutSession.parse(event.data.object);
   const purchase = creditPurchaseMetadata.safeParse(session.metadata);
-  if (!purchase.success) return null;
+  if (!purchase.success) return;
   const org = await lockOrgById(tx, purchase.data.orgId);
-  if (!org) return null;
+  if (!org) return;
   // Not paid yet (a bank debit, say): async_payment_succeeded brings the grant.
-  if (!session.paid) return org.id;
+  if (!session.paid) return;
 
   const [account] = await tx.$queryRaw<{ balance_micros: bigint }[]>`
     SELECT balance_micros FROM credit_accounts WHERE org_id = ${org.id} FOR UPDATE`;
@@ -34,5 +34,4 @@ export const grantPurchasedCredits: StripeEventHandler = async ({ tx, event, act
       after: { balanceMicros: before + amountMicros, amountMicros, checkoutSessionId: session.id },
     });
   }
-  return org.id;
 };

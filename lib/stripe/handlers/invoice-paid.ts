@@ -7,9 +7,8 @@ import { stripeInvoice } from "../stripe-objects";
 export const restoreOnInvoicePaid: StripeEventHandler = async ({ tx, event, at, actor }) => {
   const invoice = stripeInvoice.parse(event.data.object);
   const org = invoice.customerId ? await lockOrgByCustomer(tx, invoice.customerId) : null;
-  if (!org) return null;
+  if (!org) return;
   if (invoice.subscriptionId !== null && invoice.subscriptionId === org.stripeSubscriptionId) {
     await setAiPause(tx, org, { paused: false, at, actor, reason: "invoice_paid" });
   }
-  return org.id;
 };

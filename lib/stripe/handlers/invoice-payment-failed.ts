@@ -12,9 +12,8 @@ import { stripeInvoice } from "../stripe-objects";
 export const pauseOnExhaustedRetries: StripeEventHandler = async ({ tx, event, at, actor }) => {
   const invoice = stripeInvoice.parse(event.data.object);
   const org = invoice.customerId ? await lockOrgByCustomer(tx, invoice.customerId) : null;
-  if (!org) return null;
+  if (!org) return;
   if (invoice.retriesExhausted && invoice.subscriptionId !== null && invoice.subscriptionId === org.stripeSubscriptionId) {
     await setAiPause(tx, org, { paused: true, at, actor, reason: "retries_exhausted" });
   }
-  return org.id;
 };

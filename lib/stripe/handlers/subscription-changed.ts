@@ -21,16 +21,15 @@ const ENTITLED = new Set(["active", "trialing", "past_due", "unpaid"]);
 export const applySubscriptionChange: StripeEventHandler = async (context) => {
   const subscription = stripeSubscription.parse(context.event.data.object);
   const org = await lockOrgForSubscription(context.tx, subscription);
-  if (!org) return null;
+  if (!org) return;
   const entitled = ENTITLED.has(subscription.status);
   const ownSubscription = org.stripeSubscriptionId === null || org.stripeSubscriptionId === subscription.id;
   // One live subscription per org: another one takes over only when it is live itself.
-  if (!ownSubscription && !entitled) return org.id;
+  if (!ownSubscription && !entitled) return;
 
   const newer = isNewerState(org, subscription, context);
   if (newer) await applyState(context, org, subscription, entitled);
   if (ownSubscription || newer) await applyPaymentState(context, org, subscription);
-  return org.id;
 };
 
 /**

@@ -23,9 +23,9 @@ import { stripeSubscription } from "../stripe-objects";
 export const endSubscription: StripeEventHandler = async ({ tx, event, at, actor }) => {
   const subscription = stripeSubscription.parse(event.data.object);
   const org = await lockOrgForSubscription(tx, subscription);
-  if (!org) return null;
-  if (org.stripeSubscriptionId !== subscription.id) return org.id;
-  if (org.stripeStateAt && at < org.stripeStateAt) return org.id;
+  if (!org) return;
+  if (org.stripeSubscriptionId !== subscription.id) return;
+  if (org.stripeStateAt && at < org.stripeStateAt) return;
 
   await tx.org.update({
     where: { id: org.id },
@@ -39,5 +39,4 @@ export const endSubscription: StripeEventHandler = async ({ tx, event, at, actor
     after: { plan: "free", billingInterval: "month", subscriptionStatus: subscription.status },
   });
   await setAiPause(tx, org, { paused: false, at, actor, reason: "subscription_ended" });
-  return org.id;
 };
