@@ -113,8 +113,8 @@ function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
 /**
  * Checks and records a batch of one org's usage events, each all or nothing,
  * in order. Invalid events get their error without touching the store. A run
- * of events on one counter that fits within the cap is one statement
- * (consumeRun); anything else, or a run it hands back, is one call of
+ * of events on one counter that fits within the cap is one call of
+ * ledgerline_consume_run (consumeRun); anything else, or a run it hands back, is one call of
  * ledgerline_consume.
  */
 export async function consumeBatch(
@@ -204,7 +204,7 @@ export async function consumeBatch(
   }, RETRYABLE);
 }
 
-/** Events the one-statement path can take: one org counter, no allocation, no release, no key twice. */
+/** Events the run path can take: one org counter, no allocation, no release, no key twice. */
 function isCounterRun(sent: { event: UsageEvent; track: boolean }[]) {
   const [first] = sent;
   const keys = new Set<string>();
