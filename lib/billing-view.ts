@@ -1,4 +1,4 @@
-import { storedInterval, storedPlan } from "@/lib/db/stored-values";
+import { storedOrg } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { billingPeriodFor } from "@/lib/billing-cycle";
@@ -128,7 +128,7 @@ export function planCatalog(showDollars: boolean): PlanOption[] {
 
 export async function getBillingView(db: PrismaClient, orgId: string, role: Role, now = new Date()): Promise<BillingView> {
   const [org, credits, seatCounts] = await Promise.all([
-    db.org.findUniqueOrThrow({ where: { id: orgId } }).then((o) => ({ ...o, plan: storedPlan(o.plan), billingInterval: storedInterval(o.billingInterval) })),
+    db.org.findUniqueOrThrow({ where: { id: orgId } }).then(storedOrg),
     db.creditAccount.findUnique({ where: { orgId } }),
     db.membership.groupBy({ by: ["seatType"], where: { orgId }, _count: true }),
   ]);

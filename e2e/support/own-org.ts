@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { expect, test as base, type BrowserContext, type Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
-import { SESSION_MAX_AGE_S } from "@/lib/auth/user-sessions";
+import { SESSION_MAX_AGE_S, startUserSession } from "@/lib/auth/user-sessions";
 import { openStore, type OpenStore } from "@/lib/db/open";
-import type { SqlExecutor } from "@/lib/db/sql-executor";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEMO_ORGS } from "@/lib/demo/orgs";
 import { seedDemoOrgCopy, type DemoOrgCopy } from "@/lib/demo/seed";
 
@@ -34,21 +34,20 @@ export interface OwnOrg extends DemoOrgCopy {
 /** Auth.js names its cookie by the scheme: `__Secure-` over https. Also the salt of the JWT's key. */
 const sessionCookieName = (baseURL: string) => `${baseURL.startsWith("https:") ? "__Secure-" : ""}authjs.session-token`;
 
-/** A signed-in session for `user`, as a sign-in leaves it: its row (lib/auth/user-sessions.ts) and its cookie in `context`. */
-export async function startSession(sql: SqlExecutor, context: BrowserContext, baseURL: string, user: { id: string; email: string; name: string }) {
+/**
+ * A signed-in session for `user`, as a sign-in leaves it: its row, written by the app's own
+ * startUserSession (lib/auth/user-sessions.ts, what auth.ts's jwt callback calls), and its cookie
+ * in `context`.
+ */
+export async function startSession(db: PrismaClient, context: BrowserContext, baseURL: string, user: { id: string; email: string; name: string }) {
   const secret = process.env.E2E_AUTH_SECRET;
   if (!secret) throw new Error("E2E_AUTH_SECRET is not set (playwright.config.ts sets it).");
-  const sid = randomBytes(32).toString("base64url");
-  const email = user.email.trim().toLowerCase();
-  const now = new Date();
-  const expires = new Date(now.getTime() + SESSION_MAX_AGE_S * 1000);
-  await sql.query(`INSERT INTO user_sessions (id, user_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-    sid, user.id, email, now.toISOString(), expires.toISOString(),
-  ]);
+  const sid = await startUserSession(db, user.email);
   const name = sessionCookieName(baseURL);
   // What Auth.js's jwt step writes for a sign-in: the default claims, and the `sid` of auth.ts's callback.
-  const value = await encode({ token: { name: user.name, email, sub: user.id, sid }, secret, salt: name, maxAge: SESSION_MAX_AGE_S });
-  await context.addCookies([{ name, value, url: baseURL, httpOnly: true, sameSite: "Lax", expires: Math.floor(expires.getTime() / 1000) }]);
+  const value = await encode({ token: { name: user.name, email: user.email.trim().toLowerCase(), sub: user.id, sid }, secret, salt: name, maxAge: SESSION_MAX_AGE_S });
+  const expires = Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S;
+  await context.addCookies([{ name, value, url: baseURL, httpOnly: true, sameSite: "Lax", expires }]);
 }
 
 /** Lower-case letters and digits, unique across workers and retries. */
@@ -88,7 +87,7 @@ export const test = base.extend<{ ownOrg: (templateOrgId: string) => Promise<Own
         async signIn(page, templateUserId, path = "/settings/usage") {
           const id = userId(templateUserId);
           const { name } = template.members.find((m) => m.id === templateUserId)!;
-          await startSession(e2eStore.sql, page.context(), baseURL!, { id, email: email(templateUserId), name });
+          await startSession(e2eStore.prisma, page.context(), baseURL!, { id, email: email(templateUserId), name });
           await page.goto(path);
           await expect(page).toHaveURL((url) => url.pathname === new URL(path, baseURL).pathname);
           await expect(page.getByTestId("user-name")).toHaveText(name);

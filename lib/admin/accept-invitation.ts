@@ -1,6 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { userByEmail } from "@/lib/auth/users";
 import { storedRole, storedSeatType } from "@/lib/db/stored-values";
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";

@@ -25,8 +25,9 @@ export async function setAllocations(db: PrismaClient, actor: Actor, input: { us
   return db.$transaction(async (tx) => {
     const org = await tx.org.findUniqueOrThrow({ where: { id: actor.orgId }, select: { plan: true, limitOverrides: true } });
     const overrides = (org.limitOverrides ?? {}) as LimitOverrides;
-    const aiCap = limitFor(storedPlan(org.plan), "ai_budget", overrides);
-    const enrichmentCap = limitFor(storedPlan(org.plan), "enrichments", overrides);
+    const plan = storedPlan(org.plan);
+    const aiCap = limitFor(plan, "ai_budget", overrides);
+    const enrichmentCap = limitFor(plan, "enrichments", overrides);
     if (input.aiAllocationMicros !== null && aiCap !== null && input.aiAllocationMicros > aiCap) {
       throw new ApiError("invalid_request", `An AI allocation cannot be more than the organization's AI pool of ${formatMicros(aiCap)}.`, { field: "aiDollars" });
     }

@@ -1,6 +1,6 @@
-import { userByEmail } from "@/lib/auth/users";
-import { storedPlan, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import { randomUUID } from "node:crypto";
+import { userByEmail } from "@/lib/auth/users";
+import { storedOrg, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -117,8 +117,7 @@ export async function revokeInvitation(db: PrismaClient, actor: Actor, invitatio
 
 async function lockOrgSeats(tx: Tx, orgId: string) {
   await lockSeats(tx, orgId);
-  const org = await tx.org.findUniqueOrThrow({ where: { id: orgId }, select: { id: true, name: true, plan: true } });
-  return { ...org, plan: storedPlan(org.plan) };
+  return storedOrg(await tx.org.findUniqueOrThrow({ where: { id: orgId }, select: { id: true, name: true, plan: true } }));
 }
 
 async function openInvitation(tx: Tx, orgId: string, invitationId: string) {

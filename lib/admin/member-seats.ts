@@ -1,4 +1,4 @@
-import { storedPlan } from "@/lib/db/stored-values";
+import { storedOrg } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -11,8 +11,7 @@ export async function changeSeatType(db: PrismaClient, actor: Actor, input: { us
   requireAdmin(actor);
   await db.$transaction(async (tx) => {
     await lockSeats(tx, actor.orgId);
-    const stored = await tx.org.findUniqueOrThrow({ where: { id: actor.orgId }, select: { id: true, plan: true } });
-    const org = { ...stored, plan: storedPlan(stored.plan) };
+    const org = storedOrg(await tx.org.findUniqueOrThrow({ where: { id: actor.orgId }, select: { id: true, plan: true } }));
     const member = await tx.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: input.userId } }, select: { seatType: true } });
     if (!member) throw new ApiError("not_found", "That person is not a member of this organization.");
     if (member.seatType === input.seatType) return;

@@ -1,4 +1,4 @@
-import { storedPlan, storedRole, storedSeatType } from "@/lib/db/stored-values";
+import { storedOrg, storedRole, storedSeatType } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { formatShortDate } from "@/lib/format";
@@ -49,7 +49,7 @@ export interface MembersView {
 }
 
 export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date()): Promise<MembersView> {
-  const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } }).then((o) => ({ plan: storedPlan(o.plan) }));
+  const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } }).then(storedOrg);
   const [memberships, invitations, seats] = await Promise.all([
     db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
     db.invitation.findMany({ where: { orgId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } }),

@@ -1,9 +1,9 @@
-import { storedRole } from "@/lib/db/stored-values";
 import "server-only";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "@/auth";
 import { db } from "@/lib/db";
+import { storedRole } from "@/lib/db/stored-values";
 import type { Role } from "./roles";
 import { liveSession } from "./user-sessions";
 

@@ -1,6 +1,6 @@
-import { userByEmail } from "./users";
 import { openInvitationWhere } from "@/lib/admin/accept-invitation";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { userByEmail } from "./users";
 
 /**
  * Who may sign in, whatever the provider: a member of some org, or someone

@@ -1,7 +1,7 @@
-import { userByEmail } from "./users";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/metering/types";
+import { userByEmail } from "./users";
 
 /**
  * The server side of a sign-in: one user_sessions row per signed-in browser,

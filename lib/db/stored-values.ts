@@ -20,3 +20,12 @@ export const storedPlan: (value: string) => PlanId = oneOf(PLAN_IDS, "plan");
 export const storedInterval: (value: string) => BillingInterval = oneOf(BILLING_INTERVALS, "billing interval");
 export const storedRole: (value: string) => Role = oneOf(ROLES, "role");
 export const storedSeatType: (value: string) => SeatType = oneOf(SEAT_TYPES, "seat type");
+
+type StoredOrg<T> = Omit<T, "plan" | "billingInterval"> & { plan: PlanId } & (T extends { billingInterval: string } ? { billingInterval: BillingInterval } : unknown);
+
+/** An org row as the app types it: its plan, and its billing interval when it was read, checked and narrowed. */
+export function storedOrg<T extends { plan: string; billingInterval?: string }>(org: T): StoredOrg<T> {
+  const typed = { ...org, plan: storedPlan(org.plan) };
+  if (org.billingInterval !== undefined) Object.assign(typed, { billingInterval: storedInterval(org.billingInterval) });
+  return typed as StoredOrg<T>;
+}

@@ -97,7 +97,7 @@ function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
 /** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile. */
 const RETRYABLE = ["40P01", KEY_TAKEN];
 
-// last_used_at is written at most once a minute per key and process, to keep writes off the hot path.
+// A key's last use (api_key_uses) is written at most once a minute per key and process, to keep writes off the hot path.
 const KEY_TOUCH_INTERVAL_MS = 60_000;
 const keyTouchedAt = () => processSingleton("api-key-touched-at", () => new LRUCache<string, number>({ max: 10_000 }));
 
@@ -114,8 +114,8 @@ function shouldTouchKey(apiKeyHash: string | undefined, now: Date) {
  * Checks and records a batch of one org's usage events, each all or nothing,
  * in order. Invalid events get their error without touching the store. A run
  * of events on one counter that fits within the cap is one call of
- * ledgerline_consume_run (consumeRun); anything else, or a run it hands back, is one call of
- * ledgerline_consume.
+ * ledgerline_consume_run (consumeRun); anything else, or a run it hands
+ * back, is one call of ledgerline_consume.
  */
 export async function consumeBatch(
   sql: SqlExecutor,

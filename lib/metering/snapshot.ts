@@ -1,4 +1,4 @@
-import { storedInterval, storedPlan } from "@/lib/db/stored-values";
+import { storedOrg } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods } from "@/lib/billing-cycle";
@@ -80,7 +80,7 @@ const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
 export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = new Date()): Promise<UsageSnapshot> {
   const stored = await db.org.findUnique({ where: { id: orgId } });
   if (!stored) throw new ApiError("not_found", "Organization not found.");
-  const org = { ...stored, plan: storedPlan(stored.plan), billingInterval: storedInterval(stored.billingInterval) };
+  const org = storedOrg(stored);
   const overrides = (org.limitOverrides ?? {}) as LimitOverrides;
   const period = billingPeriodFor(org.billingAnchor, now);
   const periods = recentPeriods(org.billingAnchor, now, HISTORY_MONTHS);

@@ -1,4 +1,4 @@
-import { storedInterval, storedPlan } from "@/lib/db/stored-values";
+import { storedOrg } from "@/lib/db/stored-values";
 import type { PlanId } from "@/lib/limits/plans";
 import type { BillingInterval } from "@/lib/limits/stripe-prices";
 import type { Tx } from "@/lib/metering/types";
@@ -71,5 +71,5 @@ async function readBillingOrg(tx: Tx, id: string): Promise<BillingOrg> {
       paymentStateAt: true,
     },
   });
-  return { ...org, plan: storedPlan(org.plan), billingInterval: storedInterval(org.billingInterval) };
+  return storedOrg(org);
 }

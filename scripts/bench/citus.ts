@@ -9,9 +9,10 @@
  */
 import pg from "pg";
 import { clusterAnswers } from "@/lib/db/citus/cluster-database";
+import { ORG_WORKER } from "@/lib/db/citus/worker-routing";
 import { startServer } from "../production-server";
 import { createBenchDatabase } from "./database";
-import { checkExactness, ledgerRows } from "./exactness";
+import { checkExactness, exactnessLine, ledgerRows, type ExactnessLine } from "./exactness";
 import { seedBenchOrgs, spreadOrg } from "./fixtures";
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, type HttpLoad } from "./load";
 import { printReport, type Row } from "./report";
@@ -32,7 +33,7 @@ const SPREAD = 1_000;
 export async function benchCitus({ plainUrl, seconds, env, log }: { plainUrl: string; seconds: number; env: Record<string, string>; log: (m: string) => void }) {
   const citusUrl = process.env.CITUS_URL ?? "postgresql://postgres@127.0.0.1:5441/postgres";
   if (!(await clusterAnswers(citusUrl))) throw new Error(`No Citus coordinator with workers answers at ${citusUrl} (scripts/citus-cluster.sh start).`);
-  const exactness: { name: string; exact: boolean; detail: string }[] = [];
+  const exactness: ExactnessLine[] = [];
   const plain = await measure("plain", plainUrl, false, seconds, env, exactness, log);
   const citus = await measure("Citus", citusUrl, true, seconds, env, exactness, log);
 
@@ -62,14 +63,14 @@ export async function benchCitus({ plainUrl, seconds, env, log }: { plainUrl: st
 
 async function measure(
   label: string, baseUrl: string, citus: boolean, seconds: number, env: Record<string, string>,
-  exactness: { name: string; exact: boolean; detail: string }[], log: (m: string) => void,
+  exactness: ExactnessLine[], log: (m: string) => void,
 ): Promise<Figures> {
   log(`${label}: seeding ${SPREAD.toLocaleString("en-US")} orgs`);
   const database = await createBenchDatabase(baseUrl, { citus });
   const { sql } = database.store;
   const record = async (name: string, orgs: string[], metric: string, admitted: number, before = 0) => {
     const result = await checkExactness(sql, orgs, metric, admitted, before);
-    exactness.push({ name: `${label}: ${name}`, exact: result.exact, detail: `admitted ${result.admitted}, ledger rows ${result.ledgerRows}, counters ${result.counterSum} = ledger ${result.ledgerSum}, over cap ${result.overCap}` });
+    exactness.push(exactnessLine(`${label}: ${name}`, result));
   };
   const exactLoad = async (name: string, load: HttpLoad, orgs: string[], eventsPerRequest = 1) => {
     const { result, before } = await countedLoad(load, () => ledgerRows(sql, orgs, "api_calls"));
@@ -129,10 +130,7 @@ async function workerCommits(databaseUrl: string, orgId: string) {
   const coordinator = new pg.Client({ connectionString: databaseUrl });
   await coordinator.connect();
   try {
-    const { rows: [owner] } = await coordinator.query<{ nodeport: number }>(
-      `SELECT nodeport FROM citus_shards WHERE table_name = 'orgs'::regclass AND shardid = get_shard_id_for_distribution_column('orgs', $1::text)`,
-      [orgId],
-    );
+    const { rows: [owner] } = await coordinator.query<{ nodeport: number }>(ORG_WORKER, [orgId]);
     const { rows } = await coordinator.query<{ nodename: string; nodeport: number; commits: string }>(
       `SELECT w.node_name AS nodename, w.node_port AS nodeport, r.result AS commits
        FROM citus_get_active_worker_nodes() w,

@@ -31,3 +31,18 @@ export async function checkExactness(sql: SqlExecutor, orgs: string[], metric: s
   const exact = figures.ledgerRows === admitted && figures.counterSum === figures.ledgerSum && figures.overCap === 0;
   return { exact, ...figures };
 }
+
+/** One row of the exactness table the bench prints. */
+export interface ExactnessLine {
+  name: string;
+  exact: boolean;
+  detail: string;
+}
+
+export function exactnessLine(name: string, result: Awaited<ReturnType<typeof checkExactness>>): ExactnessLine {
+  return {
+    name,
+    exact: result.exact,
+    detail: `admitted ${result.admitted}, ledger rows ${result.ledgerRows}, counters ${result.counterSum} = ledger ${result.ledgerSum}, over cap ${result.overCap}`,
+  };
+}

@@ -1,3 +1,5 @@
+import type { ExactnessLine } from "./exactness";
+
 /** Prints the bench table: each figure, its baseline and ratio, and PASS/FAIL per target. */
 export interface Row {
   name: string;
@@ -10,7 +12,7 @@ export interface Row {
 
 const round = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
 
-export function printReport(rows: Row[], exactness: { name: string; exact: boolean; detail: string }[], seconds: number) {
+export function printReport(rows: Row[], exactness: ExactnessLine[], seconds: number) {
   const lines = [
     `Ledgerline bench, ${new Date().toISOString().slice(0, 16)}Z, ${seconds} s per load, 2 cores shared by server, Postgres and load generator`,
     "",

@@ -14,7 +14,7 @@ import { execSync } from "node:child_process";
 import { encode } from "next-auth/jwt";
 import { startUserSession } from "@/lib/auth/user-sessions";
 import { createBenchDatabase } from "./database";
-import { checkExactness, ledgerRows } from "./exactness";
+import { checkExactness, exactnessLine, ledgerRows, type ExactnessLine } from "./exactness";
 import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, benchUser } from "./fixtures";
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type LoadResult } from "./load";
 import { preparePgbenchRows, runPgbench } from "./pgbench";
@@ -45,13 +45,8 @@ if (args.includes("--citus")) {
 const database = await createBenchDatabase(baseUrl);
 const { sql } = database.store;
 const rows: Row[] = [];
-const exactness: { name: string; exact: boolean; detail: string }[] = [];
-const recordExactness = (name: string, result: Awaited<ReturnType<typeof checkExactness>>) =>
-  exactness.push({
-    name,
-    exact: result.exact,
-    detail: `admitted ${result.admitted}, ledger rows ${result.ledgerRows}, counters ${result.counterSum} = ledger ${result.ledgerSum}, over cap ${result.overCap}`,
-  });
+const exactness: ExactnessLine[] = [];
+const recordExactness = (name: string, result: Awaited<ReturnType<typeof checkExactness>>) => exactness.push(exactnessLine(name, result));
 
 /** Runs a consume-type load with every response counted, then checks the store against it. */
 async function exactLoad(name: string, load: Parameters<typeof httpLoad>[0], orgs: string[], eventsPerRequest = 1): Promise<LoadResult> {

@@ -56,7 +56,8 @@ export const DISTRIBUTED_FUNCTIONS = [
   "ledgerline_ai_release(text, text, text)",
 ];
 
-export async function hasCitus(db: SqlExecutor): Promise<boolean> {
+/** Whether the citus extension is installed in this database. */
+export async function hasCitus(db: Pick<SqlExecutor, "query">): Promise<boolean> {
   const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citus'`);
   return rows[0].n > 0;
 }

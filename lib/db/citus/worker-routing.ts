@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import pg from "pg";
+import { hasCitus } from "./distribution";
 
 /**
  * With CITUS_ROUTING=workers, the enforcement calls of an org go straight to
@@ -11,6 +12,9 @@ import pg from "pg";
  * wrong answer. The org -> worker map is asked of the coordinator once per org
  * and remembered, bounded.
  */
+/** The node (name, port) that holds the org given as $1. */
+export const ORG_WORKER = `SELECT nodename, nodeport FROM pg_dist_shard_placement WHERE shardid = get_shard_id_for_distribution_column('orgs', $1::text) LIMIT 1`;
+
 export interface WorkerRouter {
   /** The pool of the worker that holds `orgId`, or null to use the coordinator. */
   poolFor(orgId: string): Promise<pg.Pool | null>;
@@ -23,13 +27,10 @@ export function createWorkerRouter(coordinator: pg.Pool, settings: { url: string
   let distributed: Promise<boolean> | undefined;
 
   const isDistributed = () =>
-    (distributed ??= coordinator
-      .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citus'`)
-      .then(({ rows }) => rows[0].n > 0)
-      .catch((error) => {
-        distributed = undefined;
-        throw error;
-      }));
+    (distributed ??= hasCitus({ query: async <T>(text: string) => (await coordinator.query(text)).rows as T[] }).catch((error) => {
+      distributed = undefined;
+      throw error;
+    }));
 
   const poolAt = (node: string) => {
     let pool = pools.get(node);
@@ -50,10 +51,7 @@ export function createWorkerRouter(coordinator: pg.Pool, settings: { url: string
       if (!(await isDistributed())) return null;
       let node = placements.get(orgId);
       if (!node) {
-        const { rows } = await coordinator.query<{ nodename: string; nodeport: number }>(
-          `SELECT nodename, nodeport FROM pg_dist_shard_placement WHERE shardid = get_shard_id_for_distribution_column('orgs', $1::text) LIMIT 1`,
-          [orgId],
-        );
+        const { rows } = await coordinator.query<{ nodename: string; nodeport: number }>(ORG_WORKER, [orgId]);
         if (!rows.length) return null;
         node = `${rows[0].nodename}:${rows[0].nodeport}`;
         placements.set(orgId, node);

@@ -1,4 +1,3 @@
-import { storedPlan } from "@/lib/db/stored-values";
 import type { Metadata } from "next";
 import { PlanPicker } from "@/components/billing/plan-picker";
 import { PageHeader } from "@/components/ui/page-header";
@@ -6,6 +5,7 @@ import { canManagePlan, canSeeDollars } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
 import { planCatalog } from "@/lib/billing-view";
 import { db } from "@/lib/db";
+import { storedPlan } from "@/lib/db/stored-values";
 
 export const metadata: Metadata = { title: "Choose your plan · Ledgerline" };
 
