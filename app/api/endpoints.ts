@@ -70,7 +70,7 @@ export const usageBatch = withApiKey(
 
 export const aiAuthorize = withApiKey(
   aiAuthorizeBody,
-  ({ sql, orgId, apiKeyHash, body }) => authorizeAi(sql, { ...body, orgId }, new Date(), apiKeyHash),
+  ({ sql, orgId, apiKeyHash, body }) => authorizeAi(sql, { ...body, orgId }, undefined, apiKeyHash),
   { keyCheckedByStore: true },
 );
 

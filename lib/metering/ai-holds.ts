@@ -5,15 +5,20 @@ import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { allocationCeiling } from "@/lib/limits/cap-policy";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
+import { isStoreUnavailable } from "@/lib/api/respond";
+import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
-import { memberOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
- * version-guarded cache; one SQL call each (ledgerline_ai_authorize, _settle,
+ * version-guarded cache; one SQL call (ledgerline_ai_authorize, _settle,
  * _release) checks the version and the API key, locks, decides and writes.
- * The functions receive ceilings (lib/limits/cap-policy.ts), and decide with
- * ledgerline_fits like consume; their live definitions are prisma/sql/ledgerline_ai_*.sql.
+ * Concurrent requests of one org are coalesced: the call takes them as a
+ * batch, decided in arrival order under one lock of the pool, credit and
+ * member rows, each request still all or nothing. The functions receive
+ * ceilings (lib/limits/cap-policy.ts) and decide with ledgerline_fits like
+ * consume; their live definitions are prisma/sql/ledgerline_ai_*.sql.
  */
 
 /** An unsettled hold frees itself after this long (AI_HOLD_TTL_SECONDS overrides, for fault tests). */
@@ -37,52 +42,135 @@ export interface AiAuthorization {
 /** Safe to retry whole: a deadlock between holds that free expired ones in different orders. */
 const RETRYABLE = ["40P01"];
 
+/** One request's answer within a batch. */
+type Answer<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+/** A refusal of the whole batch: the row the functions answer with idx 0. */
+interface BatchRow {
+  idx: number;
+  outcome: string;
+}
+
+const wholeBatch = (rows: BatchRow[]) => (rows[0]?.idx === 0 ? rows[0].outcome : null);
+
+/**
+ * Runs `run` for one org's queued requests, through a coalescer keyed by org
+ * and API key. A batch that failed for any reason but the store being down,
+ * or a refusal of the org or key, is re-run request by request, so that one
+ * bad request fails alone.
+ */
+function coalesced<Item, T>(run: (orgId: string, apiKeyHash: string | undefined, items: Item[]) => Promise<Answer<T>[]>) {
+  const submit = createCoalescer<Item, Answer<T>>(
+    (key, items) => {
+      const [orgId, apiKeyHash] = key.split("\u0000");
+      return run(orgId, apiKeyHash || undefined, items);
+    },
+    { isolate: (error) => !(error instanceof ApiError) && !isStoreUnavailable(error) },
+  );
+  return async (key: string[], item: Item): Promise<T> => {
+    const answer = await submit(key.join("\u0000"), item);
+    if (!answer.ok) throw answer.error;
+    return answer.value;
+  };
+}
+
+interface QueuedAuthorize {
+  sql: SqlExecutor;
+  request: AiAuthorizeRequest;
+  now?: Date;
+}
+
+const submitAuthorize = coalesced<QueuedAuthorize, AiAuthorization>((orgId, apiKeyHash, items) =>
+  authorizeBatch(items[0].sql, orgId, apiKeyHash, items[0].now ?? new Date(), items.map((item) => item.request)));
+
 /**
  * Prices the worst case of an AI call and holds it on the org's pool (then its
  * prepaid credits) and on the member's allocation, all or nothing.
  */
-export async function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest, now = new Date(), apiKeyHash?: string): Promise<AiAuthorization> {
-  return withOrgTerms(sql, request.orgId, async (terms) => {
-    const member = await memberOf(sql, terms, request.userId);
-    if (!member) throw notAMember(request.userId);
-    const holdMicros = priceMicros(request.model, request.inputTokens, request.maxOutputTokens);
-    const aiTerms = termsFor(terms.context, "ai_budget", now);
-    const allocation = member.aiAllocationMicros;
-    const authorizationId = `auth_${randomBytes(16).toString("hex")}`;
+export function authorizeAi(sql: SqlExecutor, request: AiAuthorizeRequest, now?: Date, apiKeyHash?: string): Promise<AiAuthorization> {
+  return submitAuthorize([request.orgId, apiKeyHash ?? "", now?.getTime().toString() ?? ""], { sql, request, now });
+}
+
+async function authorizeBatch(
+  sql: SqlExecutor,
+  orgId: string,
+  apiKeyHash: string | undefined,
+  now: Date,
+  requests: AiAuthorizeRequest[],
+): Promise<Answer<AiAuthorization>[]> {
+  return withOrgTerms(sql, orgId, async (terms) => {
+    const members = await membersOf(sql, terms, requests.map((r) => r.userId));
+    const answers: Answer<AiAuthorization>[] = [];
+    const sent: { index: number; request: AiAuthorizeRequest; allocation: number | null; hold: AiAuthorization }[] = [];
     const expiresAt = new Date(now.getTime() + HOLD_TTL_MS);
-    const [row] = await sql.query<{ outcome: string; used: string | null }>(
-      `SELECT outcome, used FROM ledgerline_ai_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+    requests.forEach((request, index) => {
+      const member = members.get(request.userId);
+      if (!member) {
+        answers[index] = { ok: false, error: notAMember(request.userId) };
+        return;
+      }
+      const hold = {
+        authorizationId: `auth_${randomBytes(16).toString("hex")}`,
+        holdMicros: priceMicros(request.model, request.inputTokens, request.maxOutputTokens),
+        expiresAt: expiresAt.toISOString(),
+      };
+      sent.push({ index, request, allocation: member.aiAllocationMicros, hold });
+    });
+    if (!sent.length) return answers;
+
+    const aiTerms = termsFor(terms.context, "ai_budget", now);
+    const rows = await sql.query<BatchRow & { used: string | null }>(
+      `SELECT idx, outcome, used FROM ledgerline_ai_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
-        terms.context.id, terms.version, apiKeyHash ?? null, now, member.userId, aiTerms.periodStart, aiTerms.ceiling, allocationCeiling(allocation),
-        holdMicros, authorizationId, request.feature, request.model, tierOf(request.model), expiresAt,
+        orgId, terms.version, apiKeyHash ?? null, now, aiTerms.periodStart, aiTerms.ceiling, expiresAt,
+        sent.map((s) => s.hold.authorizationId), sent.map((s) => s.request.userId), sent.map((s) => allocationCeiling(s.allocation)),
+        sent.map((s) => s.hold.holdMicros), sent.map((s) => s.request.feature), sent.map((s) => s.request.model),
+        sent.map((s) => tierOf(s.request.model)),
       ],
-      { name: "ledgerline_ai_authorize", orgId: terms.context.id },
+      { name: "ledgerline_ai_authorize", orgId },
     );
+    const refusal = wholeBatch(rows);
+    if (refusal === "stale") return "stale";
+    if (refusal === "paused") {
+      for (const s of sent) answers[s.index] = { ok: false, error: new ApiError("ai_access_paused", AI_PAUSED_MESSAGE) };
+      return answers;
+    }
+    if (refusal) throw storeRefusal(refusal);
+
     const resetsAt = aiTerms.resetsAt?.toISOString() ?? null;
     const retryAfter = secondsUntilReset(aiTerms.period, now);
-    switch (row.outcome) {
-      case "authorized":
-        return { authorizationId, holdMicros, expiresAt: expiresAt.toISOString() };
-      case "paused":
-        throw new ApiError("ai_access_paused", AI_PAUSED_MESSAGE);
-      case "denied_pool":
-        throw new ApiError("ai_budget_exhausted", AI_BUDGET_EXHAUSTED_MESSAGE, {
-          metric: "ai_budget",
-          usedMicros: Number(row.used),
-          limitMicros: aiTerms.limit,
-          resetsAt,
-        }, retryAfter);
-      case "denied_user":
-        throw new ApiError("user_allocation_exceeded", allocationReachedMessage("ai_budget", allocation ?? 0, aiTerms.resetsAt), {
-          metric: "ai_budget",
-          limitMicros: allocation,
-          resetsAt,
-        }, retryAfter);
-      case "stale":
-        return "stale";
-      default:
-        throw storeRefusal(row.outcome);
+    for (const row of rows) {
+      const { index, hold, allocation } = sent[row.idx - 1];
+      switch (row.outcome) {
+        case "authorized":
+          answers[index] = { ok: true, value: hold };
+          break;
+        case "denied_pool":
+          answers[index] = {
+            ok: false,
+            error: new ApiError("ai_budget_exhausted", AI_BUDGET_EXHAUSTED_MESSAGE, {
+              metric: "ai_budget",
+              usedMicros: Number(row.used),
+              limitMicros: aiTerms.limit,
+              resetsAt,
+            }, retryAfter),
+          };
+          break;
+        case "denied_user":
+          answers[index] = {
+            ok: false,
+            error: new ApiError("user_allocation_exceeded", allocationReachedMessage("ai_budget", allocation ?? 0, aiTerms.resetsAt), {
+              metric: "ai_budget",
+              limitMicros: allocation,
+              resetsAt,
+            }, retryAfter),
+          };
+          break;
+        default:
+          throw new Error(`Unknown outcome ${row.outcome}`);
+      }
     }
+    return answers;
   }, RETRYABLE);
 }
 
@@ -105,64 +193,113 @@ export interface AiSettlement {
   creditMicros: number;
 }
 
+interface QueuedSettle {
+  sql: SqlExecutor;
+  request: AiSettleRequest;
+}
+
+const submitSettle = coalesced<QueuedSettle, AiSettlement>((orgId, apiKeyHash, items) =>
+  settleBatch(items[0].sql, orgId, apiKeyHash, items.map((item) => item.request)));
+
 /**
  * Records what an AI call actually cost and releases its hold. The pool pays
  * first, then credits; the cost of work already done is recorded even past the
  * cap. Settling again returns the first settlement.
  */
-export async function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?: string): Promise<AiSettlement> {
-  // The model and period are fixed when the hold is taken: read them to price the call, then settle under the lock.
-  const [hold] = await sql.query<{ model: string; period_start: Date }>(
-    `SELECT model, period_start FROM ai_authorizations WHERE id = $1 AND org_id = $2`,
-    [request.authorizationId, request.orgId],
-    { orgId: request.orgId },
-  );
-  return withOrgTerms(sql, request.orgId, async (terms) => {
-    const costMicros = hold ? priceMicros(hold.model, request.inputTokens, request.outputTokens) : 0;
-    const aiTerms = hold ? termsFor(terms.context, "ai_budget", new Date(hold.period_start)) : null;
-    const [row] = await sql.query<{ outcome: string; response: AiSettlement | null }>(
-      `SELECT outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        request.orgId, terms.version, apiKeyHash ?? null, new Date(), request.authorizationId, request.inputTokens, request.outputTokens, costMicros,
-        aiTerms?.limit ?? null, aiTerms?.ceiling ?? null,
-      ],
-      { name: "ledgerline_ai_settle", orgId: request.orgId },
-    );
-    switch (row.outcome) {
-      case "settled":
-      case "replay": {
-        const settlement = row.response!;
-        if (settlement.inputTokens !== request.inputTokens || settlement.outputTokens !== request.outputTokens) {
-          throw new ApiError("idempotency_conflict", "This authorization was already settled with other token counts.", {
-            authorizationId: request.authorizationId,
-          });
-        }
-        return settlement;
-      }
-      case "released":
-        throw new ApiError("idempotency_conflict", "This authorization was released and can no longer be settled.", {
-          authorizationId: request.authorizationId,
-        });
-      case "not_found":
-        if (hold) throw new ApiError("not_found", "Organization not found.");
-        throw new ApiError("not_found", `Authorization "${request.authorizationId}" not found.`);
-      case "stale":
-        return "stale";
-      default:
-        throw storeRefusal(row.outcome);
+export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?: string): Promise<AiSettlement> {
+  return submitSettle([request.orgId, apiKeyHash ?? ""], { sql, request });
+}
+
+async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string | undefined, requests: AiSettleRequest[]): Promise<Answer<AiSettlement>[]> {
+  // A hold's model and period are fixed when it is taken: read them to price the calls, then settle under the lock.
+  const holds = new Map((await sql.query<{ id: string; model: string; period_start: Date }>(
+    `SELECT id, model, period_start FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[])`,
+    [orgId, requests.map((r) => r.authorizationId)],
+    { orgId },
+  )).map((hold) => [hold.id, hold]));
+  // The functions settle one period at a time; a hold not found goes with the first (it is answered not_found).
+  const byPeriod = new Map<number, number[]>();
+  requests.forEach((request, index) => {
+    const periodStart = holds.get(request.authorizationId)?.period_start;
+    const key = periodStart ? new Date(periodStart).getTime() : (byPeriod.keys().next().value ?? 0);
+    byPeriod.set(key, [...(byPeriod.get(key) ?? []), index]);
+  });
+
+  return withOrgTerms(sql, orgId, async (terms) => {
+    const answers: Answer<AiSettlement>[] = [];
+    const now = new Date();
+    for (const [periodMs, indexes] of byPeriod) {
+      const periodStart = periodMs ? new Date(periodMs) : termsFor(terms.context, "ai_budget", now).periodStart;
+      const aiTerms = termsFor(terms.context, "ai_budget", periodStart);
+      const sent = indexes.map((index) => requests[index]);
+      const costs = sent.map((r) => {
+        const hold = holds.get(r.authorizationId);
+        return hold ? priceMicros(hold.model, r.inputTokens, r.outputTokens) : 0;
+      });
+      const rows = await sql.query<BatchRow & { response: AiSettlement | null }>(
+        `SELECT idx, outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          orgId, terms.version, apiKeyHash ?? null, now, periodStart, aiTerms.limit, aiTerms.ceiling,
+          sent.map((r) => r.authorizationId), sent.map((r) => r.inputTokens), sent.map((r) => r.outputTokens), costs,
+        ],
+        { name: "ledgerline_ai_settle", orgId },
+      );
+      const refusal = wholeBatch(rows);
+      // Settling is idempotent: periods already settled answer the same when the batch is run again.
+      if (refusal === "stale") return "stale";
+      if (refusal) throw storeRefusal(refusal);
+      for (const row of rows) answers[indexes[row.idx - 1]] = settlementAnswer(row.outcome, row.response, requests[indexes[row.idx - 1]]);
     }
+    return answers;
   }, RETRYABLE);
 }
 
-/** Cancels a hold. Releasing again, or after expiry, answers the same; a settled one cannot be released. */
-export async function releaseAi(sql: SqlExecutor, orgId: string, authorizationId: string, apiKeyHash?: string) {
-  const [{ outcome }] = await sql.query<{ outcome: string }>(
-    `SELECT ledgerline_ai_release($1, $2, $3) AS outcome`,
-    [orgId, apiKeyHash ?? null, authorizationId],
+function settlementAnswer(outcome: string, settlement: AiSettlement | null, request: AiSettleRequest): Answer<AiSettlement> {
+  const { authorizationId } = request;
+  switch (outcome) {
+    case "settled":
+    case "replay":
+      if (settlement!.inputTokens !== request.inputTokens || settlement!.outputTokens !== request.outputTokens) {
+        return { ok: false, error: new ApiError("idempotency_conflict", "This authorization was already settled with other token counts.", { authorizationId }) };
+      }
+      return { ok: true, value: settlement! };
+    case "released":
+      return { ok: false, error: new ApiError("idempotency_conflict", "This authorization was released and can no longer be settled.", { authorizationId }) };
+    case "not_found":
+      return { ok: false, error: new ApiError("not_found", `Authorization "${authorizationId}" not found.`) };
+    default:
+      throw new Error(`Unknown outcome ${outcome}`);
+  }
+}
+
+export interface AiRelease {
+  authorizationId: string;
+  status: "released" | "expired";
+}
+
+interface QueuedRelease {
+  sql: SqlExecutor;
+  authorizationId: string;
+}
+
+const submitRelease = coalesced<QueuedRelease, AiRelease>(async (orgId, apiKeyHash, items) => {
+  const rows = await items[0].sql.query<BatchRow>(
+    `SELECT idx, outcome FROM ledgerline_ai_release($1, $2, $3)`,
+    [orgId, apiKeyHash ?? null, items.map((item) => item.authorizationId)],
     { name: "ledgerline_ai_release", orgId },
   );
-  if (outcome === "settled") throw new ApiError("idempotency_conflict", "This authorization was already settled.", { authorizationId });
-  if (outcome === "released" || outcome === "expired") return { authorizationId, status: outcome };
-  if (outcome === "not_found") throw new ApiError("not_found", `Authorization "${authorizationId}" not found.`);
-  throw storeRefusal(outcome);
+  const refusal = wholeBatch(rows);
+  if (refusal) throw storeRefusal(refusal);
+  return rows.map(({ idx, outcome }): Answer<AiRelease> => {
+    const { authorizationId } = items[idx - 1];
+    if (outcome === "released" || outcome === "expired") return { ok: true, value: { authorizationId, status: outcome } };
+    if (outcome === "settled") return { ok: false, error: new ApiError("idempotency_conflict", "This authorization was already settled.", { authorizationId }) };
+    if (outcome === "not_found") return { ok: false, error: new ApiError("not_found", `Authorization "${authorizationId}" not found.`) };
+    throw new Error(`Unknown outcome ${outcome}`);
+  });
+});
+
+/** Cancels a hold. Releasing again, or after expiry, answers the same; a settled one cannot be released. */
+export function releaseAi(sql: SqlExecutor, orgId: string, authorizationId: string, apiKeyHash?: string): Promise<AiRelease> {
+  return submitRelease([orgId, apiKeyHash ?? ""], { sql, authorizationId });
 }

@@ -1,81 +1,172 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261202200000_coalesced_ai_holds/migration.sql; change it with a new migration, then `npm run db:functions`.
 
-CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_authorization_id text, p_input_tokens bigint, p_output_tokens bigint, p_cost bigint, p_limit bigint, p_pool_ceiling bigint)
- RETURNS TABLE(outcome text, response jsonb)
+CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
+ RETURNS TABLE(idx integer, outcome text, response jsonb)
  LANGUAGE plpgsql
 AS $function$
+-- One row per request (idx from 1): settled or replay with the settlement, released, or
+-- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.
+-- Every hold named belongs to the period p_period_start (the app groups them by period).
+-- The pool pays first, then free prepaid credits; the cost of work already done is recorded
+-- even past the cap.
 DECLARE
   v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
   h ai_authorizations;
   v_pool record;
+  v_pool_used bigint;
+  v_pool_held bigint;
+  v_credits_locked boolean := false;
+  v_has_credits boolean;
+  v_balance bigint;
+  v_credits_held bigint;
+  v_users text[] := '{}';
+  v_used bigint[] := '{}';
+  v_held bigint[] := '{}';
+  v_allocations bigint[] := '{}';
+  v_member record;
+  v_m integer;
   v_pool_part bigint;
   v_credit bigint;
-  v_free bigint;
-  v_member_before bigint;
-  v_allocation bigint;
-  v_tokens bigint := p_input_tokens + p_output_tokens;
+  v_tokens bigint;
+  v_before bigint;
   v_response jsonb;
+  v_credits bigint[] := '{}';
+  v_entry_users text[] := '{}';
+  v_features text[] := '{}';
+  v_tiers text[] := '{}';
+  v_settled_ids text[] := '{}';
+  v_settled_costs bigint[] := '{}';
+  v_settled_tokens bigint[] := '{}';
+  v_total_cost bigint := 0;
+  v_total_tokens bigint := 0;
+  v_id text;
+  v_user text;
+  v_user_used bigint;
+  v_user_held bigint;
 BEGIN
   IF v_refusal IS NOT NULL THEN
-    RETURN QUERY SELECT v_refusal, NULL::jsonb;
+    RETURN QUERY SELECT 0, v_refusal, NULL::jsonb;
     RETURN;
   END IF;
-  SELECT * INTO h FROM ai_authorizations a WHERE a.id = p_authorization_id AND a.org_id = p_org_id FOR UPDATE;
-  IF h.id IS NULL THEN
-    RETURN QUERY SELECT 'not_found'::text, NULL::jsonb;
-    RETURN;
-  ELSIF h.status = 'settled' THEN
-    RETURN QUERY SELECT 'replay'::text, h.settled_response;
-    RETURN;
-  ELSIF h.status = 'released' THEN
-    RETURN QUERY SELECT 'released'::text, NULL::jsonb;
-    RETURN;
-  ELSIF h.status = 'held' THEN
-    -- An expired hold has already given its reservations back.
-    PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
-  END IF;
+  v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', p_period_start);
+  v_pool_used := v_pool.used;
+  v_pool_held := v_pool.held;
 
-  v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', h.period_start);
-  v_pool_part := ledgerline_pool_part(p_cost, v_pool.used, v_pool.held, p_pool_ceiling);
-  SELECT a.balance_micros - a.held_micros INTO v_free FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
-  v_credit := least(p_cost - v_pool_part, coalesce(v_free, 0));
-  UPDATE usage_counters c SET used = c.used + (p_cost - v_credit)
-  WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = h.period_start;
-  PERFORM ledgerline_record_crossings(p_org_id, '', 'ai_budget', h.period_start, v_pool.used, v_pool.used + p_cost - v_credit, p_limit, p_now);
-  IF v_credit > 0 THEN
-    WITH posted AS (
+  FOR i IN 1 .. cardinality(p_authorization_ids) LOOP
+    v_id := p_authorization_ids[i];
+    SELECT * INTO h FROM ai_authorizations a WHERE a.org_id = p_org_id AND a.id = v_id FOR UPDATE;
+    IF h.id IS NULL THEN
+      RETURN QUERY SELECT i, 'not_found'::text, NULL::jsonb;
+      CONTINUE;
+    ELSIF h.status = 'settled' THEN
+      RETURN QUERY SELECT i, 'replay'::text, h.settled_response;
+      CONTINUE;
+    ELSIF h.status = 'released' THEN
+      RETURN QUERY SELECT i, 'released'::text, NULL::jsonb;
+      CONTINUE;
+    ELSIF h.period_start <> p_period_start THEN
+      RAISE EXCEPTION 'authorization % is not of period %', h.id, p_period_start;
+    END IF;
+
+    IF NOT v_credits_locked THEN
+      SELECT a.balance_micros, a.held_micros INTO v_balance, v_credits_held FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      v_has_credits := FOUND;
+      v_credits_locked := true;
+    END IF;
+    v_m := array_position(v_users, h.user_id);
+    IF v_m IS NULL THEN
+      v_member := ledgerline_lock_counter(p_org_id, h.user_id, 'ai_budget', p_period_start);
+      v_users := v_users || h.user_id;
+      v_used := v_used || v_member.used;
+      v_held := v_held || v_member.held;
+      v_allocations := v_allocations || (SELECT m.ai_allocation_micros FROM memberships m WHERE m.org_id = p_org_id AND m.user_id = h.user_id);
+      v_m := cardinality(v_users);
+    END IF;
+    -- A hold still held gives its reservations back; an expired one already has.
+    IF h.status = 'held' THEN
+      v_pool_held := greatest(v_pool_held - h.pool_hold_micros, 0);
+      IF h.hold_micros > h.pool_hold_micros THEN
+        v_credits_held := greatest(v_credits_held - (h.hold_micros - h.pool_hold_micros), 0);
+      END IF;
+      v_held[v_m] := greatest(v_held[v_m] - h.hold_micros, 0);
+    END IF;
+
+    v_pool_part := ledgerline_pool_part(p_costs[i], v_pool_used, v_pool_held, p_pool_ceiling);
+    v_credit := CASE WHEN v_has_credits THEN least(p_costs[i] - v_pool_part, v_balance - v_credits_held) ELSE 0 END;
+    IF v_credit > 0 THEN
       INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES (p_org_id, 'draw_down', -v_credit, h.id)
-      ON CONFLICT (org_id, reference) DO NOTHING RETURNING amount_micros
-    )
-    INSERT INTO credit_accounts AS a (org_id, balance_micros) SELECT p_org_id, amount_micros FROM posted
-    ON CONFLICT (org_id) DO UPDATE SET balance_micros = a.balance_micros + EXCLUDED.balance_micros;
+      ON CONFLICT (org_id, reference) DO NOTHING;
+      IF FOUND THEN
+        v_balance := v_balance - v_credit;
+      END IF;
+    END IF;
+    v_before := v_pool_used;
+    v_pool_used := v_pool_used + p_costs[i] - v_credit;
+    PERFORM ledgerline_record_crossings(p_org_id, '', 'ai_budget', p_period_start, v_before, v_pool_used, p_limit, p_now);
+    v_before := v_used[v_m];
+    v_used[v_m] := v_used[v_m] + p_costs[i];
+    PERFORM ledgerline_record_crossings(p_org_id, h.user_id, 'ai_budget', p_period_start, v_before, v_used[v_m], v_allocations[v_m], p_now);
+
+    v_tokens := p_input_tokens[i] + p_output_tokens[i];
+    v_response := jsonb_build_object(
+      'authorizationId', h.id, 'status', 'settled', 'feature', h.feature, 'tier', h.tier,
+      'inputTokens', p_input_tokens[i], 'outputTokens', p_output_tokens[i], 'costMicros', p_costs[i], 'creditMicros', v_credit);
+    UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.org_id = p_org_id AND a.id = h.id;
+    v_settled_ids := v_settled_ids || h.id;
+    v_entry_users := v_entry_users || h.user_id;
+    v_features := v_features || h.feature;
+    v_tiers := v_tiers || h.tier;
+    v_settled_costs := v_settled_costs || p_costs[i];
+    v_credits := v_credits || v_credit;
+    v_settled_tokens := v_settled_tokens || v_tokens;
+    v_total_cost := v_total_cost + p_costs[i];
+    v_total_tokens := v_total_tokens + v_tokens;
+    RETURN QUERY SELECT i, 'settled'::text, v_response;
+  END LOOP;
+  IF cardinality(v_settled_ids) = 0 THEN
+    RETURN;
   END IF;
 
-  v_member_before := (ledgerline_lock_counter(p_org_id, h.user_id, 'ai_budget', h.period_start)).used;
-  UPDATE usage_counters c SET used = c.used + p_cost
-  WHERE c.org_id = p_org_id AND c.user_id = h.user_id AND c.metric = 'ai_budget' AND c.period_start = h.period_start;
-  SELECT m.ai_allocation_micros INTO v_allocation FROM memberships m WHERE m.org_id = p_org_id AND m.user_id = h.user_id;
-  PERFORM ledgerline_record_crossings(p_org_id, h.user_id, 'ai_budget', h.period_start, v_member_before, v_member_before + p_cost, v_allocation, p_now);
-
-  WITH entries AS (
-    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key)
-    VALUES (p_org_id, h.user_id, 'ai_budget', h.period_start, p_cost, v_credit, h.feature, h.tier, h.id),
-           (p_org_id, h.user_id, 'ai_tokens', h.period_start, v_tokens, 0, h.feature, h.tier, h.id)
-    RETURNING org_id, metric, created_at, quantity
-  )
-  INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
-  SELECT org_id, metric, (created_at AT TIME ZONE 'UTC')::date, quantity FROM entries
-  ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
-  INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
-  VALUES (p_org_id, h.period_start, h.feature, h.tier, p_cost)
-  ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros;
-  INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, used) VALUES (p_org_id, '', 'ai_tokens', h.period_start, v_tokens)
+  UPDATE usage_counters c SET used = v_pool_used, held = v_pool_held
+  WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  IF v_has_credits THEN
+    UPDATE credit_accounts a SET balance_micros = v_balance, held_micros = v_credits_held WHERE a.org_id = p_org_id;
+  END IF;
+  FOR m IN 1 .. cardinality(v_users) LOOP
+    v_user := v_users[m];
+    v_user_used := v_used[m];
+    v_user_held := v_held[m];
+    UPDATE usage_counters c SET used = v_user_used, held = v_user_held
+    WHERE c.org_id = p_org_id AND c.user_id = v_user AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  END LOOP;
+  INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, used)
+  VALUES (p_org_id, '', 'ai_tokens', p_period_start, v_total_tokens)
   ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE SET used = c.used + EXCLUDED.used;
 
-  v_response := jsonb_build_object(
-    'authorizationId', h.id, 'status', 'settled', 'feature', h.feature, 'tier', h.tier,
-    'inputTokens', p_input_tokens, 'outputTokens', p_output_tokens, 'costMicros', p_cost, 'creditMicros', v_credit);
-  UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.org_id = p_org_id AND a.id = h.id;
-  RETURN QUERY SELECT 'settled'::text, v_response;
+  IF cardinality(v_settled_ids) = 1 THEN
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key, created_at)
+    VALUES (p_org_id, v_entry_users[1], 'ai_budget', p_period_start, v_settled_costs[1], v_credits[1], v_features[1], v_tiers[1], v_settled_ids[1], p_now),
+           (p_org_id, v_entry_users[1], 'ai_tokens', p_period_start, v_settled_tokens[1], 0, v_features[1], v_tiers[1], v_settled_ids[1], p_now);
+    INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
+    VALUES (p_org_id, p_period_start, v_features[1], v_tiers[1], v_settled_costs[1])
+    ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros;
+  ELSE
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key, created_at)
+    SELECT p_org_id, e.uid, x.metric, p_period_start, CASE x.metric WHEN 'ai_budget' THEN e.cost ELSE e.tokens END,
+           CASE x.metric WHEN 'ai_budget' THEN e.credit ELSE 0 END, e.feature, e.tier, e.id, p_now
+    FROM unnest(v_settled_ids, v_entry_users, v_features, v_tiers, v_settled_costs, v_credits, v_settled_tokens) WITH ORDINALITY
+           AS e(id, uid, feature, tier, cost, credit, tokens, n),
+         (VALUES (1, 'ai_budget'), (2, 'ai_tokens')) AS x(k, metric)
+    ORDER BY e.n, x.k;
+    INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
+    SELECT p_org_id, p_period_start, e.feature, e.tier, sum(e.cost)
+    FROM unnest(v_features, v_tiers, v_settled_costs) AS e(feature, tier, cost)
+    GROUP BY e.feature, e.tier ORDER BY e.feature, e.tier
+    ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros;
+  END IF;
+  INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
+  VALUES (p_org_id, 'ai_budget', (p_now AT TIME ZONE 'UTC')::date, v_total_cost),
+         (p_org_id, 'ai_tokens', (p_now AT TIME ZONE 'UTC')::date, v_total_tokens)
+  ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
 END $function$

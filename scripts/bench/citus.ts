@@ -107,10 +107,13 @@ async function measure(
       log(`${label}: batch ingest`);
       const batch = await exactLoad("batch ingest", { url: server.url, path: "/api/v1/usage/batch", method: "POST", connections: 8, seconds, orgs: ["bench_batch"], body: batchBody(1_000) }, ["bench_batch"], 1_000);
       log(`${label}: AI pairs`);
-      const aiHot = await aiPairs(server.url, ["bench_ai_hot"], 64, seconds);
-      await record("AI pairs, hot", ["bench_ai_hot"], "ai_budget", aiHot.pairs);
-      const aiSpread = await aiPairs(server.url, spreadOrgs, 64, seconds);
-      await record("AI pairs, spread", spreadOrgs, "ai_budget", aiSpread.pairs);
+      const aiLoad = async (name: string, orgs: string[]) => {
+        const { result, before } = await aiPairs(server.url, orgs, 64, seconds, () => ledgerRows(sql, orgs, "ai_budget"));
+        await record(name, orgs, "ai_budget", result.pairs, before);
+        return result;
+      };
+      const aiHot = await aiLoad("AI pairs, hot", ["bench_ai_hot"]);
+      const aiSpread = await aiLoad("AI pairs, spread", spreadOrgs);
       return {
         hot: hot.perSecond, hotP99: hot.p99Ms, spread: spread.perSecond, spreadP99: spread.p99Ms, batch: batch.perSecond * 1_000,
         aiHot: aiHot.perSecond, aiSpread: aiSpread.perSecond, workerCommits: workerCommitsDuring,

@@ -1,7 +1,7 @@
 import autocannon from "autocannon";
 import { benchKey, benchUser } from "./fixtures";
 
-/** Load generation over loopback: autocannon for single routes, a small fetch loop for AI pairs. */
+/** Load generation over loopback, with autocannon for every row. */
 
 export interface LoadResult {
   perSecond: number;
@@ -83,39 +83,81 @@ export const batchBody = (size: number) => () => ({
   events: Array.from({ length: size }, () => ({ metric: "api_calls", quantity: 1, idempotencyKey: uniqueKey("b") })),
 });
 
-/** Authorize + settle pairs from `connections` concurrent workers; returns pairs per second. */
-export async function aiPairs(url: string, orgs: string[], connections: number, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
+const AI_CALL = { feature: "chat", model: "gpt-4.1-mini", inputTokens: 500, maxOutputTokens: 500 };
+
+interface PairContext {
+  org: string;
+  startedAt: number;
+  authorizationId?: string;
+}
+
+/**
+ * Authorize + settle pairs on the same load generator as every other row
+ * (autocannon): each connection authorizes, then settles the hold it got.
+ * Sends exactly `amount` requests when given, so that every pair is counted.
+ */
+export async function aiPairRun(url: string, orgs: string[], connections: number, run: { seconds: number } | { amount: number }) {
+  let turn = 0;
   let pairs = 0;
-  let failures = 0;
-  const started = Date.now();
-  const post = (path: string, org: string, body: unknown) =>
-    fetch(url + path, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${benchKey(org)}` },
-      body: JSON.stringify(body),
-    });
-  await Promise.all(
-    Array.from({ length: connections }, async (_, worker) => {
-      for (let i = worker; Date.now() < deadline; i += connections) {
-        const org = orgs[i % orgs.length];
-        const authorized = await post("/api/v1/ai/authorize", org, {
-          userId: benchUser(org), feature: "chat", model: "gpt-4.1-mini", inputTokens: 500, maxOutputTokens: 500,
-        });
-        if (!authorized.ok) {
-          failures++;
-          await authorized.body?.cancel();
-          continue;
-        }
-        const { authorizationId } = (await authorized.json()) as { authorizationId: string };
-        const settled = await post("/api/v1/ai/settle", org, { authorizationId, inputTokens: 500, outputTokens: 200 });
-        await settled.body?.cancel();
-        if (settled.ok) pairs++;
-        else failures++;
-      }
-    }),
-  );
-  return { perSecond: pairs / ((Date.now() - started) / 1000), pairs, failures };
+  const pairMs: number[] = [];
+  const bearer = (org: string) => `Bearer ${benchKey(org)}`;
+  const result = await autocannon({
+    url,
+    connections,
+    ...("amount" in run ? { amount: run.amount } : { duration: run.seconds }),
+    timeout: 300,
+    headers: { "content-type": "application/json" },
+    requests: [
+      {
+        method: "POST",
+        path: "/api/v1/ai/authorize",
+        setupRequest: (request, context) => {
+          const pair = context as PairContext;
+          pair.org = orgs[turn++ % orgs.length];
+          pair.startedAt = performance.now();
+          return { ...request, headers: { ...request.headers, authorization: bearer(pair.org) }, body: JSON.stringify({ userId: benchUser(pair.org), ...AI_CALL }) };
+        },
+        onResponse: (status, body, context) => {
+          (context as PairContext).authorizationId = status === 200 ? (JSON.parse(body) as { authorizationId: string }).authorizationId : undefined;
+        },
+      },
+      {
+        method: "POST",
+        path: "/api/v1/ai/settle",
+        setupRequest: (request, context) => {
+          const pair = context as PairContext;
+          const authorizationId = pair.authorizationId ?? "auth_refused";
+          return { ...request, headers: { ...request.headers, authorization: bearer(pair.org) }, body: JSON.stringify({ authorizationId, inputTokens: 500, outputTokens: 200 }) };
+        },
+        onResponse: (status, _body, context) => {
+          if (status !== 200) return;
+          pairs++;
+          pairMs.push(performance.now() - (context as PairContext).startedAt);
+        },
+      },
+    ],
+  });
+  pairMs.sort((a, b) => a - b);
+  return {
+    perSecond: pairs / result.duration,
+    p99Ms: Math.round(pairMs[Math.floor(pairMs.length * 0.99)] ?? 0),
+    pairs,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/**
+ * AI pairs with every one counted, as countedLoad does for consume: a warm-up,
+ * an estimate, then exactly that many pairs, all awaited. The p99 is of whole
+ * pairs (authorize sent to settle answered).
+ */
+export async function aiPairs<T>(url: string, orgs: string[], connections: number, seconds: number, beforeMeasuring: () => Promise<T>) {
+  await aiPairRun(url, orgs, connections, { seconds: 2 });
+  const estimate = await aiPairRun(url, orgs, connections, { seconds: 2 });
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const before = await beforeMeasuring();
+  const pairs = Math.max(connections, Math.ceil(estimate.perSecond * seconds));
+  return { result: await aiPairRun(url, orgs, connections, { amount: 2 * pairs }), before };
 }
 
 /** Median and p90 of a page's full response time, in ms, over sequential requests. */

@@ -110,12 +110,28 @@ try {
     recordExactness(`edge (cap ${EDGE_CAP}, ${EDGE_CAP + 5_000} requests)`, { ...edgeCheck, exact: edgeCheck.exact && edge.ok === EDGE_CAP });
 
     log("AI pairs");
-    const aiHot = await aiPairs(server.url, ["bench_ai_hot"], 64, seconds);
-    recordExactness("AI pairs, hot", await checkExactness(sql, ["bench_ai_hot"], "ai_budget", aiHot.pairs));
-    const aiSpread = await aiPairs(server.url, spreadOrgs, 64, seconds);
-    recordExactness("AI pairs, spread", await checkExactness(sql, spreadOrgs, "ai_budget", aiSpread.pairs));
-    rows.push({ name: "AI authorize + settle pairs, hot org", value: aiHot.perSecond, unit: "pairs/s" });
-    rows.push({ name: "AI authorize + settle pairs, 1,000 orgs", value: aiSpread.perSecond, unit: "pairs/s" });
+    const aiLoad = async (name: string, orgs: string[]) => {
+      const { result, before } = await aiPairs(server.url, orgs, 64, seconds, () => ledgerRows(sql, orgs, "ai_budget"));
+      recordExactness(name, await checkExactness(sql, orgs, "ai_budget", result.pairs, before));
+      return result;
+    };
+    const aiHot = await aiLoad("AI pairs, hot", ["bench_ai_hot"]);
+    rows.push({
+      name: "AI authorize + settle pairs, hot org", value: aiHot.perSecond, unit: "pairs/s", p99: aiHot.p99Ms,
+      baseline: { name: "hot consume decisions/s, this run", value: hot.perSecond },
+      targets: [
+        { label: ">= 0.5x hot consume", pass: aiHot.perSecond >= 0.5 * hot.perSecond },
+        { label: "p99 < 25 ms", pass: aiHot.p99Ms < 25 },
+      ],
+    });
+    const aiSpread = await aiLoad("AI pairs, spread", spreadOrgs);
+    rows.push({
+      name: "AI authorize + settle pairs, 1,000 orgs", value: aiSpread.perSecond, unit: "pairs/s", p99: aiSpread.p99Ms,
+      targets: [
+        { label: ">= 3,000/s", pass: aiSpread.perSecond >= 3_000 },
+        { label: "p99 < 25 ms", pass: aiSpread.p99Ms < 25 },
+      ],
+    });
 
     log("batch ingest");
     const batch = await exactLoad("batch ingest", { url: server.url, path: "/api/v1/usage/batch", method: "POST", connections: 8, seconds, orgs: ["bench_batch"], body: batchBody(1_000) }, ["bench_batch"], 1_000);

@@ -109,4 +109,75 @@ describe.skipIf(!onServer)("crash: kill -9 under load (needs DATABASE_URL)", () 
       await app.stop();
     }
   });
+  it("settles or releases every answered hold once after retries when kill -9 lands in a coalesced AI burst", async () => {
+    const url = process.env.DATABASE_URL!;
+    const org = await faultOrg();
+    let app = await startApp(url);
+    let crashed = false;
+    const userId = org.members[0];
+    const call = { userId, feature: "chat", model: "gpt-4.1", inputTokens: 100, maxOutputTokens: 100 };
+    // 24 clients, so that each org's authorizations, settles and releases arrive while a batch is
+    // in flight and go together; every third hold is released instead of settled.
+    const holds: { authorizationId: string; settle: boolean; answer?: { status: number; body: Record<string, any> } }[] = [];
+    const load = Promise.all(Array.from({ length: 24 }, async (_, worker) => {
+      while (!crashed) {
+        try {
+          const auth = await postJson(`${app.url}/api/v1/ai/authorize`, org.key, call);
+          if (auth.status !== 200) throw new Error(`authorize answered ${auth.status}`);
+          const hold: (typeof holds)[number] = { authorizationId: auth.body.authorizationId, settle: worker % 3 !== 0 };
+          holds.push(hold);
+          hold.answer = hold.settle
+            ? await postJson(`${app.url}/api/v1/ai/settle`, org.key, { authorizationId: hold.authorizationId, inputTokens: 100, outputTokens: 50 })
+            : await postJson(`${app.url}/api/v1/ai/release`, org.key, { authorizationId: hold.authorizationId });
+        } catch (error) {
+          if (!crashed && !(error instanceof TypeError)) throw error;
+        }
+      }
+    }));
+    while (holds.filter((h) => h.answer?.status === 200).length < 300) await sleep(10);
+    crashed = true; // no new pairs: the ones in flight are cut by the kill
+    await app.kill();
+    await load;
+
+    app = await restartApp(app.port, url);
+    try {
+      const cut = holds.filter((h) => !h.answer).length;
+      // Every answered hold is retried: a settle replays its first answer, a release answers the same.
+      for (const hold of holds) {
+        const retry = hold.settle
+          ? await postJson(`${app.url}/api/v1/ai/settle`, org.key, { authorizationId: hold.authorizationId, inputTokens: 100, outputTokens: 50 })
+          : await postJson(`${app.url}/api/v1/ai/release`, org.key, { authorizationId: hold.authorizationId });
+        expect(retry.status).toBe(200);
+        if (hold.answer) expect(retry.body).toEqual(hold.answer.body);
+      }
+      const store = await testStore();
+      const settled = holds.filter((h) => h.settle).map((h) => h.authorizationId);
+      const released = holds.filter((h) => !h.settle).map((h) => h.authorizationId);
+      const [ledger] = await store.sql.query<{ rows: number; holds: number; released: number }>(
+        `SELECT count(*)::int AS rows, count(DISTINCT idempotency_key)::int AS holds,
+                count(*) FILTER (WHERE idempotency_key = ANY($3::text[]))::int AS released
+         FROM usage_ledger WHERE org_id = $1 AND metric = 'ai_budget' AND idempotency_key = ANY($2::text[] || $3::text[])`,
+        [org.orgId, settled, released],
+      );
+      expect(ledger).toEqual({ rows: settled.length, holds: settled.length, released: 0 });
+      const [statuses] = await store.sql.query<{ settled: number; released: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'settled')::int AS settled, count(*) FILTER (WHERE status = 'released')::int AS released
+         FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[] || $3::text[])`,
+        [org.orgId, settled, released],
+      );
+      expect(statuses).toEqual({ settled: settled.length, released: released.length });
+      // What is still held is only what authorizations cut off by the crash left: they expire on their own.
+      const [held] = await store.sql.query<{ pool: string; rows: string }>(
+        `SELECT (SELECT held FROM usage_counters WHERE org_id = $1 AND user_id = '' AND metric = 'ai_budget')::text AS pool,
+                (SELECT coalesce(sum(pool_hold_micros), 0) FROM ai_authorizations WHERE org_id = $1 AND status = 'held')::text AS rows`,
+        [org.orgId],
+      );
+      expect(held.pool).toBe(held.rows);
+      expect(await ledgerMismatches(org.orgId)).toEqual([]);
+      console.log(`[faults] crash: ${holds.length} holds in coalesced AI bursts, ${cut} cut off by kill -9 before their settle or release was answered; ` +
+        `after retries: ${settled.length} settled once each, ${released.length} released, 0 charged twice`);
+    } finally {
+      await app.stop();
+    }
+  });
 });

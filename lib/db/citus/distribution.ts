@@ -51,9 +51,9 @@ export const DISTRIBUTION: Record<string, Placement> = {
 export const DISTRIBUTED_FUNCTIONS = [
   "ledgerline_consume_run(text, bigint, text, boolean, timestamptz, text, timestamptz, bigint, bigint, text, text[], text[], bigint[], text[])",
   "ledgerline_consume(text, bigint, text, boolean, timestamptz, text[], timestamptz[], bigint[], text[], bigint[], boolean[], bigint[], text[], text[], bigint[], text[])",
-  "ledgerline_ai_authorize(text, bigint, text, timestamptz, text, timestamptz, bigint, bigint, bigint, text, text, text, text, timestamptz)",
-  "ledgerline_ai_settle(text, bigint, text, timestamptz, text, bigint, bigint, bigint, bigint, bigint)",
-  "ledgerline_ai_release(text, text, text)",
+  "ledgerline_ai_authorize(text, bigint, text, timestamptz, timestamptz, bigint, timestamptz, text[], text[], bigint[], bigint[], text[], text[], text[])",
+  "ledgerline_ai_settle(text, bigint, text, timestamptz, timestamptz, bigint, bigint, text[], bigint[], bigint[], bigint[])",
+  "ledgerline_ai_release(text, text, text[])",
 ];
 
 /** Whether the citus extension is installed in this database. */

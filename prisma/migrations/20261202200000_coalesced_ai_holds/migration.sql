@@ -1,0 +1,343 @@
+-- Coalesced AI holds: authorize, settle and release each take a batch of one org's requests.
+--
+-- One hold after another, each its own call and commit, every authorization of an org waited
+-- for the previous one's commit on the pool row: AI pairs ran at a few percent of consume's rate.
+-- Now the app gathers an org's concurrent requests (lib/metering/ai-holds.ts) and each function
+-- decides them in one call, in arrival order, under one lock of the pool, credit and member rows:
+-- each request is still all or nothing, and is decided against what the earlier ones in the batch
+-- took. The running totals live in variables; each counter is written once at the end, with the
+-- values read under its lock. A request alone is a batch of one.
+--
+-- Every statement filters by the org, so on Citus the call stays on the org's worker. Their
+-- parameters are plain variables, never array elements: Citus 13.2 crashes the worker (signal
+-- 11) on an UPDATE whose SET or WHERE takes an array element (v_held[m]), and refuses a
+-- subquery inside INSERT ... VALUES. Request
+-- ids are distinct within a batch for authorize (the app makes them); settle and release may
+-- see one id twice, and the second sees what the first did.
+
+DROP FUNCTION ledgerline_ai_authorize(text, bigint, text, timestamptz, text, timestamptz, bigint, bigint, bigint, text, text, text, text, timestamptz);
+DROP FUNCTION ledgerline_ai_settle(text, bigint, text, timestamptz, text, bigint, bigint, bigint, bigint, bigint);
+DROP FUNCTION ledgerline_ai_release(text, text, text);
+
+CREATE FUNCTION ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamptz, p_period_start timestamptz, p_pool_ceiling bigint, p_expires_at timestamptz, p_authorization_ids text[], p_user_ids text[], p_allocation_ceilings bigint[], p_holds bigint[], p_features text[], p_models text[], p_tiers text[])
+RETURNS TABLE(idx integer, outcome text, used bigint) LANGUAGE plpgsql AS $$
+-- One row per request (idx from 1): authorized, denied_pool or denied_user, with the pool's or
+-- the member's use. A refusal of the whole batch (not_found, unauthorized, stale, paused) is one
+-- row with idx 0.
+DECLARE
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
+  v_pool record;
+  v_pool_held bigint;
+  v_pool_blocked integer := 0;
+  v_credits_locked boolean := false;
+  v_balance bigint;
+  v_credits_held bigint;
+  v_credits_held_before bigint;
+  v_users text[] := '{}';
+  v_used bigint[] := '{}';
+  v_held bigint[] := '{}';
+  v_held_before bigint[] := '{}';
+  v_blocked integer[] := '{}';
+  v_member record;
+  v_m integer;
+  v_pool_hold bigint;
+  v_pool_holds bigint[] := array_fill(NULL::bigint, ARRAY[cardinality(p_holds)]);
+  v_from_credits bigint;
+  v_user text;
+  v_user_held bigint;
+  v_user_blocked integer;
+  h record;
+BEGIN
+  IF v_refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 0, v_refusal, NULL::bigint;
+    RETURN;
+  END IF;
+  -- Read here, not from the app's cache: a failed payment pauses AI at once.
+  IF (SELECT o.ai_paused FROM orgs o WHERE o.id = p_org_id) THEN
+    RETURN QUERY SELECT 0, 'paused'::text, NULL::bigint;
+    RETURN;
+  END IF;
+
+  -- Expired holds give their reservations back. The conditions are repeated on the outer
+  -- update so that both scans probe the (org_id, status, expires_at) index: the earlier form
+  -- (WHERE id IN (... ORDER BY id)) got a generic plan that walked the primary key over every
+  -- hold of the org, twice, on every call.
+  FOR h IN
+    UPDATE ai_authorizations a SET status = 'expired'
+    WHERE a.org_id = p_org_id AND a.status = 'held' AND a.expires_at <= p_now AND a.id = ANY(ARRAY(
+      SELECT x.id FROM ai_authorizations x
+      WHERE x.org_id = p_org_id AND x.status = 'held' AND x.expires_at <= p_now
+      FOR UPDATE SKIP LOCKED))
+    RETURNING a.user_id, a.period_start, a.hold_micros, a.pool_hold_micros
+  LOOP
+    PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
+  END LOOP;
+
+  -- Each request is decided before anything is written: the pool takes what fits under its
+  -- ceiling, free prepaid credits must cover the rest, and the member's allocation must fit it all.
+  v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', p_period_start);
+  v_pool_held := v_pool.held;
+  FOR i IN 1 .. cardinality(p_holds) LOOP
+    v_pool_hold := ledgerline_pool_part(p_holds[i], v_pool.used, v_pool_held, p_pool_ceiling);
+    v_from_credits := p_holds[i] - v_pool_hold;
+    IF v_from_credits > 0 AND NOT v_credits_locked THEN
+      SELECT a.balance_micros, a.held_micros INTO v_balance, v_credits_held FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      v_balance := coalesce(v_balance, 0);
+      v_credits_held := coalesce(v_credits_held, 0);
+      v_credits_held_before := v_credits_held;
+      v_credits_locked := true;
+    END IF;
+    IF v_from_credits > 0 AND NOT ledgerline_fits(0, v_credits_held, v_from_credits, v_balance) THEN
+      v_pool_blocked := v_pool_blocked + 1;
+      RETURN QUERY SELECT i, 'denied_pool'::text, v_pool.used;
+      CONTINUE;
+    END IF;
+    v_m := array_position(v_users, p_user_ids[i]);
+    IF v_m IS NULL THEN
+      v_member := ledgerline_lock_counter(p_org_id, p_user_ids[i], 'ai_budget', p_period_start);
+      v_users := v_users || p_user_ids[i];
+      v_used := v_used || v_member.used;
+      v_held := v_held || v_member.held;
+      v_held_before := v_held_before || v_member.held;
+      v_blocked := v_blocked || 0;
+      v_m := cardinality(v_users);
+    END IF;
+    IF NOT ledgerline_fits(v_used[v_m], v_held[v_m], p_holds[i], p_allocation_ceilings[i]) THEN
+      v_blocked[v_m] := v_blocked[v_m] + 1;
+      RETURN QUERY SELECT i, 'denied_user'::text, v_used[v_m];
+      CONTINUE;
+    END IF;
+    v_pool_held := v_pool_held + v_pool_hold;
+    IF v_from_credits > 0 THEN
+      v_credits_held := v_credits_held + v_from_credits;
+    END IF;
+    v_held[v_m] := v_held[v_m] + p_holds[i];
+    v_pool_holds[i] := v_pool_hold;
+    RETURN QUERY SELECT i, 'authorized'::text, v_pool.used;
+  END LOOP;
+
+  IF v_pool_held <> v_pool.held OR v_pool_blocked > 0 THEN
+    UPDATE usage_counters c SET held = v_pool_held, blocked = c.blocked + v_pool_blocked
+    WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  END IF;
+  IF v_credits_held IS DISTINCT FROM v_credits_held_before THEN
+    UPDATE credit_accounts a SET held_micros = v_credits_held WHERE a.org_id = p_org_id;
+  END IF;
+  FOR m IN 1 .. cardinality(v_users) LOOP
+    IF v_held[m] <> v_held_before[m] OR v_blocked[m] > 0 THEN
+      v_user := v_users[m];
+      v_user_held := v_held[m];
+      v_user_blocked := v_blocked[m];
+      UPDATE usage_counters c SET held = v_user_held, blocked = c.blocked + v_user_blocked
+      WHERE c.org_id = p_org_id AND c.user_id = v_user AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+    END IF;
+  END LOOP;
+  IF cardinality(p_holds) = 1 THEN
+    -- VALUES for a lone request: on Citus an INSERT ... SELECT passes through an intermediate result.
+    IF v_pool_holds[1] IS NOT NULL THEN
+      INSERT INTO ai_authorizations (id, org_id, user_id, feature, model, tier, period_start, hold_micros, pool_hold_micros, expires_at, created_at)
+      VALUES (p_authorization_ids[1], p_org_id, p_user_ids[1], p_features[1], p_models[1], p_tiers[1], p_period_start, p_holds[1], v_pool_holds[1], p_expires_at, p_now);
+    END IF;
+  ELSE
+    INSERT INTO ai_authorizations (id, org_id, user_id, feature, model, tier, period_start, hold_micros, pool_hold_micros, expires_at, created_at)
+    SELECT e.id, p_org_id, e.uid, e.feature, e.model, e.tier, p_period_start, e.hold, e.pool_hold, p_expires_at, p_now
+    FROM unnest(p_authorization_ids, p_user_ids, p_features, p_models, p_tiers, p_holds, v_pool_holds) AS e(id, uid, feature, model, tier, hold, pool_hold)
+    WHERE e.pool_hold IS NOT NULL;
+  END IF;
+END $$;
+
+CREATE FUNCTION ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamptz, p_period_start timestamptz, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
+RETURNS TABLE(idx integer, outcome text, response jsonb) LANGUAGE plpgsql AS $$
+-- One row per request (idx from 1): settled or replay with the settlement, released, or
+-- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.
+-- Every hold named belongs to the period p_period_start (the app groups them by period).
+-- The pool pays first, then free prepaid credits; the cost of work already done is recorded
+-- even past the cap.
+DECLARE
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
+  h ai_authorizations;
+  v_pool record;
+  v_pool_used bigint;
+  v_pool_held bigint;
+  v_credits_locked boolean := false;
+  v_has_credits boolean;
+  v_balance bigint;
+  v_credits_held bigint;
+  v_users text[] := '{}';
+  v_used bigint[] := '{}';
+  v_held bigint[] := '{}';
+  v_allocations bigint[] := '{}';
+  v_member record;
+  v_m integer;
+  v_pool_part bigint;
+  v_credit bigint;
+  v_tokens bigint;
+  v_before bigint;
+  v_response jsonb;
+  v_credits bigint[] := '{}';
+  v_entry_users text[] := '{}';
+  v_features text[] := '{}';
+  v_tiers text[] := '{}';
+  v_settled_ids text[] := '{}';
+  v_settled_costs bigint[] := '{}';
+  v_settled_tokens bigint[] := '{}';
+  v_total_cost bigint := 0;
+  v_total_tokens bigint := 0;
+  v_id text;
+  v_user text;
+  v_user_used bigint;
+  v_user_held bigint;
+BEGIN
+  IF v_refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 0, v_refusal, NULL::jsonb;
+    RETURN;
+  END IF;
+  v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', p_period_start);
+  v_pool_used := v_pool.used;
+  v_pool_held := v_pool.held;
+
+  FOR i IN 1 .. cardinality(p_authorization_ids) LOOP
+    v_id := p_authorization_ids[i];
+    SELECT * INTO h FROM ai_authorizations a WHERE a.org_id = p_org_id AND a.id = v_id FOR UPDATE;
+    IF h.id IS NULL THEN
+      RETURN QUERY SELECT i, 'not_found'::text, NULL::jsonb;
+      CONTINUE;
+    ELSIF h.status = 'settled' THEN
+      RETURN QUERY SELECT i, 'replay'::text, h.settled_response;
+      CONTINUE;
+    ELSIF h.status = 'released' THEN
+      RETURN QUERY SELECT i, 'released'::text, NULL::jsonb;
+      CONTINUE;
+    ELSIF h.period_start <> p_period_start THEN
+      RAISE EXCEPTION 'authorization % is not of period %', h.id, p_period_start;
+    END IF;
+
+    IF NOT v_credits_locked THEN
+      SELECT a.balance_micros, a.held_micros INTO v_balance, v_credits_held FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      v_has_credits := FOUND;
+      v_credits_locked := true;
+    END IF;
+    v_m := array_position(v_users, h.user_id);
+    IF v_m IS NULL THEN
+      v_member := ledgerline_lock_counter(p_org_id, h.user_id, 'ai_budget', p_period_start);
+      v_users := v_users || h.user_id;
+      v_used := v_used || v_member.used;
+      v_held := v_held || v_member.held;
+      v_allocations := v_allocations || (SELECT m.ai_allocation_micros FROM memberships m WHERE m.org_id = p_org_id AND m.user_id = h.user_id);
+      v_m := cardinality(v_users);
+    END IF;
+    -- A hold still held gives its reservations back; an expired one already has.
+    IF h.status = 'held' THEN
+      v_pool_held := greatest(v_pool_held - h.pool_hold_micros, 0);
+      IF h.hold_micros > h.pool_hold_micros THEN
+        v_credits_held := greatest(v_credits_held - (h.hold_micros - h.pool_hold_micros), 0);
+      END IF;
+      v_held[v_m] := greatest(v_held[v_m] - h.hold_micros, 0);
+    END IF;
+
+    v_pool_part := ledgerline_pool_part(p_costs[i], v_pool_used, v_pool_held, p_pool_ceiling);
+    v_credit := CASE WHEN v_has_credits THEN least(p_costs[i] - v_pool_part, v_balance - v_credits_held) ELSE 0 END;
+    IF v_credit > 0 THEN
+      INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES (p_org_id, 'draw_down', -v_credit, h.id)
+      ON CONFLICT (org_id, reference) DO NOTHING;
+      IF FOUND THEN
+        v_balance := v_balance - v_credit;
+      END IF;
+    END IF;
+    v_before := v_pool_used;
+    v_pool_used := v_pool_used + p_costs[i] - v_credit;
+    PERFORM ledgerline_record_crossings(p_org_id, '', 'ai_budget', p_period_start, v_before, v_pool_used, p_limit, p_now);
+    v_before := v_used[v_m];
+    v_used[v_m] := v_used[v_m] + p_costs[i];
+    PERFORM ledgerline_record_crossings(p_org_id, h.user_id, 'ai_budget', p_period_start, v_before, v_used[v_m], v_allocations[v_m], p_now);
+
+    v_tokens := p_input_tokens[i] + p_output_tokens[i];
+    v_response := jsonb_build_object(
+      'authorizationId', h.id, 'status', 'settled', 'feature', h.feature, 'tier', h.tier,
+      'inputTokens', p_input_tokens[i], 'outputTokens', p_output_tokens[i], 'costMicros', p_costs[i], 'creditMicros', v_credit);
+    UPDATE ai_authorizations a SET status = 'settled', settled_response = v_response WHERE a.org_id = p_org_id AND a.id = h.id;
+    v_settled_ids := v_settled_ids || h.id;
+    v_entry_users := v_entry_users || h.user_id;
+    v_features := v_features || h.feature;
+    v_tiers := v_tiers || h.tier;
+    v_settled_costs := v_settled_costs || p_costs[i];
+    v_credits := v_credits || v_credit;
+    v_settled_tokens := v_settled_tokens || v_tokens;
+    v_total_cost := v_total_cost + p_costs[i];
+    v_total_tokens := v_total_tokens + v_tokens;
+    RETURN QUERY SELECT i, 'settled'::text, v_response;
+  END LOOP;
+  IF cardinality(v_settled_ids) = 0 THEN
+    RETURN;
+  END IF;
+
+  UPDATE usage_counters c SET used = v_pool_used, held = v_pool_held
+  WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  IF v_has_credits THEN
+    UPDATE credit_accounts a SET balance_micros = v_balance, held_micros = v_credits_held WHERE a.org_id = p_org_id;
+  END IF;
+  FOR m IN 1 .. cardinality(v_users) LOOP
+    v_user := v_users[m];
+    v_user_used := v_used[m];
+    v_user_held := v_held[m];
+    UPDATE usage_counters c SET used = v_user_used, held = v_user_held
+    WHERE c.org_id = p_org_id AND c.user_id = v_user AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
+  END LOOP;
+  INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, used)
+  VALUES (p_org_id, '', 'ai_tokens', p_period_start, v_total_tokens)
+  ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE SET used = c.used + EXCLUDED.used;
+
+  IF cardinality(v_settled_ids) = 1 THEN
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key, created_at)
+    VALUES (p_org_id, v_entry_users[1], 'ai_budget', p_period_start, v_settled_costs[1], v_credits[1], v_features[1], v_tiers[1], v_settled_ids[1], p_now),
+           (p_org_id, v_entry_users[1], 'ai_tokens', p_period_start, v_settled_tokens[1], 0, v_features[1], v_tiers[1], v_settled_ids[1], p_now);
+    INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
+    VALUES (p_org_id, p_period_start, v_features[1], v_tiers[1], v_settled_costs[1])
+    ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros;
+  ELSE
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key, created_at)
+    SELECT p_org_id, e.uid, x.metric, p_period_start, CASE x.metric WHEN 'ai_budget' THEN e.cost ELSE e.tokens END,
+           CASE x.metric WHEN 'ai_budget' THEN e.credit ELSE 0 END, e.feature, e.tier, e.id, p_now
+    FROM unnest(v_settled_ids, v_entry_users, v_features, v_tiers, v_settled_costs, v_credits, v_settled_tokens) WITH ORDINALITY
+           AS e(id, uid, feature, tier, cost, credit, tokens, n),
+         (VALUES (1, 'ai_budget'), (2, 'ai_tokens')) AS x(k, metric)
+    ORDER BY e.n, x.k;
+    INSERT INTO ai_spend AS s (org_id, period_start, feature, tier, spent_micros)
+    SELECT p_org_id, p_period_start, e.feature, e.tier, sum(e.cost)
+    FROM unnest(v_features, v_tiers, v_settled_costs) AS e(feature, tier, cost)
+    GROUP BY e.feature, e.tier ORDER BY e.feature, e.tier
+    ON CONFLICT (org_id, period_start, feature, tier) DO UPDATE SET spent_micros = s.spent_micros + EXCLUDED.spent_micros;
+  END IF;
+  INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
+  VALUES (p_org_id, 'ai_budget', (p_now AT TIME ZONE 'UTC')::date, v_total_cost),
+         (p_org_id, 'ai_tokens', (p_now AT TIME ZONE 'UTC')::date, v_total_tokens)
+  ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
+END $$;
+
+CREATE FUNCTION ledgerline_ai_release(p_org_id text, p_key_hash text, p_authorization_ids text[])
+RETURNS TABLE(idx integer, outcome text) LANGUAGE plpgsql AS $$
+-- One row per request (idx from 1): released, or the hold's status (expired, settled), or
+-- not_found. A refusal of the whole batch (not_found, unauthorized) is one row with idx 0.
+DECLARE
+  v_refusal text := ledgerline_refusal(p_org_id, NULL, p_key_hash);
+  h ai_authorizations;
+  v_id text;
+BEGIN
+  IF v_refusal IS NOT NULL THEN
+    RETURN QUERY SELECT 0, v_refusal;
+    RETURN;
+  END IF;
+  FOR i IN 1 .. cardinality(p_authorization_ids) LOOP
+    v_id := p_authorization_ids[i];
+    SELECT * INTO h FROM ai_authorizations a WHERE a.org_id = p_org_id AND a.id = v_id FOR UPDATE;
+    IF h.id IS NULL THEN
+      RETURN QUERY SELECT i, 'not_found'::text;
+    ELSIF h.status = 'held' THEN
+      PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
+      UPDATE ai_authorizations a SET status = 'released' WHERE a.org_id = p_org_id AND a.id = h.id;
+      RETURN QUERY SELECT i, 'released'::text;
+    ELSE
+      RETURN QUERY SELECT i, h.status;
+    END IF;
+  END LOOP;
+END $$;
