@@ -2,7 +2,8 @@
  * `npm run bench`: the enforcement path under load, every figure beside a
  * baseline measured in the same run, then exactness checks. Needs the local
  * Postgres server (BENCH_DATABASE_URL or DATABASE_URL, default
- * postgresql://postgres@127.0.0.1:5432/postgres) and pgbench.
+ * postgresql://postgres@127.0.0.1:5432/postgres), pgbench, and Redis (REDIS_URL, default
+ * redis://127.0.0.1:6379) for the peer rows.
  *
  *   npm run bench                 build, then run every row (about 6 minutes)
  *   npm run bench -- --no-build   reuse the last bench build (.next-bench)
@@ -19,6 +20,8 @@ import { EDGE_CAP, seedBenchOrgs, seedBigHistory, deriveBigRollups, spreadOrg, b
 import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type LoadResult } from "./load";
 import { preparePgbenchRows, runPgbench } from "./pgbench";
 import { startServer } from "../production-server";
+import { startRedisPeer } from "./redis-peer";
+import { eventBytes, steadyKeys } from "./store-size";
 import { benchCitus } from "./citus";
 import { printReport, type Row } from "./report";
 
@@ -28,6 +31,7 @@ const SPREAD = 1_000;
 const LEDGER_ROWS = 1_000_000;
 const AUTH_SECRET = "bench-secret-not-for-production-use";
 const NEXT_DIST_DIR = ".next-bench";
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -48,12 +52,18 @@ const rows: Row[] = [];
 const exactness: ExactnessLine[] = [];
 const recordExactness = (name: string, result: Awaited<ReturnType<typeof checkExactness>>) => exactness.push(exactnessLine(name, result));
 
-/** Runs a consume-type load with every response counted, then checks the store against it. */
-async function exactLoad(name: string, load: Parameters<typeof httpLoad>[0], orgs: string[], eventsPerRequest = 1): Promise<LoadResult> {
-  const { result, before } = await countedLoad(load, () => ledgerRows(sql, orgs, "api_calls"));
+/** Runs a consume-type load with every response counted, then checks the store against it; `size` gets the event tables' bytes before and after. */
+async function exactLoad(name: string, load: Parameters<typeof httpLoad>[0], orgs: string[], eventsPerRequest = 1, size?: { before: number; after: number }): Promise<LoadResult> {
+  const { result, before } = await countedLoad(load, async () => {
+    if (size) size.before = await eventBytes(sql);
+    return ledgerRows(sql, orgs, "api_calls");
+  });
+  if (size) size.after = await eventBytes(sql);
   recordExactness(name, await checkExactness(sql, orgs, "api_calls", result.ok * eventsPerRequest, before));
   return result;
 }
+
+const sizeOfEvents = { before: 0, after: 0 };
 
 try {
   log("seeding bench orgs and 1,000,000 ledger rows");
@@ -92,7 +102,8 @@ try {
     });
 
     log("spread");
-    const spread = await exactLoad("spread", { ...consume, orgs: spreadOrgs }, spreadOrgs);
+    const spread = await exactLoad("spread", { ...consume, orgs: spreadOrgs }, spreadOrgs, 1, sizeOfEvents);
+    const bytesPerEvent = (sizeOfEvents.after - sizeOfEvents.before) / spread.ok;
     rows.push({
       name: "Spread: consume, 64 connections, 1,000 orgs", value: spread.perSecond, unit: "decisions/s", p99: spread.p99Ms,
       baseline: { name: "pgbench, 1,000 rows, 16 clients", value: pgSpread },
@@ -101,6 +112,11 @@ try {
         { label: ">= 3,000/s", pass: spread.perSecond >= 3_000 },
         { label: ">= 0.5x floor", pass: spread.perSecond >= 0.5 * floor.perSecond },
       ],
+    });
+
+    rows.push({
+      name: "Bytes on disk per admitted event (ledger and idempotency key, tables and indexes, after VACUUM)", value: bytesPerEvent, unit: "bytes",
+      targets: [{ label: "<= 300 bytes", pass: bytesPerEvent <= 300 }],
     });
 
     log("edge of a cap");
@@ -133,10 +149,40 @@ try {
       ],
     });
 
+    log("a peer's way: Redis Lua check-and-deduct");
+    // The same load generator, connections and request shape as consume, against an in-memory
+    // conditional decrement: our ratio to it is the price of exact, durable decisions.
+    const peer = await startRedisPeer(3240, redisUrl);
+    try {
+      const peerLoad = (keys: string[]) => httpLoad({ url: peer.url, path: "/", method: "POST", connections: 64, seconds, orgs: keys, body: (key) => ({ key, quantity: 1 }) });
+      const peerHot = await peerLoad(["bench_hot"]);
+      const peerSpread = await peerLoad(spreadOrgs);
+      rows.push({
+        name: "Hot org consume against Redis Lua, 1 key", value: hot.perSecond, unit: "decisions/s", p99: hot.p99Ms,
+        baseline: { name: `Redis Lua check-and-deduct, 1 key (p99 ${peerHot.p99Ms} ms)`, value: peerHot.perSecond },
+      });
+      rows.push({
+        name: "Spread consume against Redis Lua, 1,000 keys", value: spread.perSecond, unit: "decisions/s", p99: spread.p99Ms,
+        baseline: { name: `Redis Lua check-and-deduct, 1,000 keys (p99 ${peerSpread.p99Ms} ms)`, value: peerSpread.perSecond },
+      });
+    } finally {
+      peer.stop();
+    }
+
     log("batch ingest");
     const batch = await exactLoad("batch ingest", { url: server.url, path: "/api/v1/usage/batch", method: "POST", connections: 8, seconds, orgs: ["bench_batch"], body: batchBody(1_000) }, ["bench_batch"], 1_000);
     const eventsPerSecond = batch.perSecond * 1_000;
     rows.push({ name: "Batch ingest: 1,000 events per request", value: eventsPerSecond, unit: "events/s", targets: [{ label: ">= 50,000/s", pass: eventsPerSecond >= 50_000 }] });
+
+    log("idempotency keys at steady state");
+    // A steady spread load three windows long, the window shortened to a few seconds and a purge
+    // pass every second (the server's own loop keeps 24 hours): the key table stops growing.
+    const steady = await steadyKeys(sql, { url: server.url, seconds: Math.max(15, seconds), windowSeconds: 5, orgs: spreadOrgs });
+    rows.push({
+      name: `Idempotency keys after ${steady.seconds} s of steady load, 5 s window`, value: steady.keysAtEnd, unit: "keys",
+      baseline: { name: `keys one window in (${steady.rate.toFixed(0)} consumes/s)`, value: steady.keysAfterOneWindow },
+      targets: [{ label: "bounded: <= 1.5x one window", pass: steady.keysAtEnd <= 1.5 * steady.keysAfterOneWindow }],
+    });
 
     log("usage page");
     // Signed in as the org's bench user: a session is a user_sessions row, named by the cookie's sid.

@@ -6,16 +6,19 @@ import { openStore, type OpenStore } from "@/lib/db/open";
 import type { PlanId } from "@/lib/limits/plans";
 
 /** The store under test: the per-run Postgres database, or an in-memory PGlite. */
-let opened: OpenStore | undefined;
+let opening: Promise<OpenStore> | undefined;
 
-export async function testStore(): Promise<OpenStore> {
-  if (opened) return opened;
-  opened = openStore(storeLocation(), { poolSize: 40 });
-  // The server database is migrated once by global-setup; a fresh PGlite needs it here.
-  if (opened.singleConnection) await applyMigrations(opened.sql);
-  // Server code under test (route handlers) reaches the store through lib/db: share this one.
-  (globalThis as { ledgerlineStore?: OpenStore }).ledgerlineStore = opened;
-  return opened;
+/** Callers that ask at once all wait for the same store, migrated. */
+export function testStore(): Promise<OpenStore> {
+  opening ??= (async () => {
+    const opened = openStore(storeLocation(), { poolSize: 40 });
+    // The server database is migrated once by global-setup; a fresh PGlite needs it here.
+    if (opened.singleConnection) await applyMigrations(opened.sql);
+    // Server code under test (route handlers) reaches the store through lib/db: share this one.
+    (globalThis as { ledgerlineStore?: OpenStore }).ledgerlineStore = opened;
+    return opened;
+  })();
+  return opening;
 }
 
 /** Concurrency proofs need a real server: PGlite is one connection. */

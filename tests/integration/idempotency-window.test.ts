@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { consumeUsage } from "@/lib/metering/consume";
+import { idempotencySettings, purgeExpiredKeys } from "@/lib/metering/idempotency-purge";
+import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
+
+const HOUR = 3_600_000;
+const OLD = new Date("2026-03-01T10:00:00Z");
+const RECENT = new Date(OLD.getTime() + 25 * HOUR);
+
+async function keyRows(orgId: string) {
+  const { sql } = await testStore();
+  return (await sql.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE org_id = $1 ORDER BY key`, [orgId])).map((r) => r.key);
+}
+
+async function ledgerRowsOf(orgId: string, key: string) {
+  const { sql } = await testStore();
+  const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage_ledger WHERE org_id = $1 AND idempotency_key = $2`, [orgId, key]);
+  return row.n;
+}
+
+describe("the idempotency window", () => {
+  it("is 24 hours unless configured, and never shorter", () => {
+    expect(idempotencySettings({}).windowMs).toBe(24 * HOUR);
+    expect(idempotencySettings({ IDEMPOTENCY_WINDOW_HOURS: "72" }).windowMs).toBe(72 * HOUR);
+    expect(() => idempotencySettings({ IDEMPOTENCY_WINDOW_HOURS: "1" })).toThrow();
+  });
+
+  it("purges keys older than the window in batches, org by org, and keeps the rest; a retry after the purge is a new request", async () => {
+    const orgs = await Promise.all([createOrg(), createOrg(), createOrg()]);
+    for (const { orgId, sql } of orgs) {
+      for (const key of ["a", "b", "c"]) await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: OLD });
+      await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "recent" }, { now: RECENT });
+    }
+    const { sql } = await testStore();
+    // Batches of 2 over 9 old keys: several statements, nothing newer touched.
+    const purged = await purgeExpiredKeys(sql, { olderThan: new Date(RECENT.getTime() - 24 * HOUR), batchSize: 2 });
+    expect(purged).toBeGreaterThanOrEqual(9); // other tests' keys of that day may go too
+    for (const { orgId } of orgs) expect(await keyRows(orgId)).toEqual(["recent"]);
+
+    const [{ orgId, sql: orgSql }] = orgs;
+    const replay = await consumeUsage(orgSql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "recent" }, { now: RECENT });
+    expect(replay.used).toBe(4);
+    expect(await ledgerRowsOf(orgId, "recent")).toBe(1);
+    const fresh = await consumeUsage(orgSql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "a" }, { now: RECENT });
+    expect(fresh.used).toBe(5);
+    expect(await ledgerRowsOf(orgId, "a")).toBe(2);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+});
+
+describe.skipIf(!onServer)("the purge racing retries at the window's edge (real Postgres)", () => {
+  it("answers each retry as a replay or as a new request, never both, and keeps counters equal to the ledger", async () => {
+    const { orgId, sql } = await createOrg();
+    const keys = Array.from({ length: 60 }, (_, i) => `edge-${i}`);
+    const firsts = await Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: OLD })));
+    const cutoff = new Date(OLD.getTime() + 1);
+    const { sql: purger } = await testStore();
+    const [retries, purged] = await Promise.all([
+      Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: RECENT }))),
+      purgeExpiredKeys(purger, { olderThan: cutoff, batchSize: 5 }),
+    ]);
+    expect(purged).toBeGreaterThan(0);
+    let fresh = 0;
+    for (const [i, key] of keys.entries()) {
+      const rows = await ledgerRowsOf(orgId, key);
+      if (rows === 1) expect(retries[i]).toEqual(firsts[i]); // replayed before its key went
+      else {
+        expect(rows).toBe(2); // counted again, as a new request after the window
+        fresh++;
+      }
+    }
+    const { sql: read } = await testStore();
+    const [counter] = await read.query<{ used: string }>(
+      `SELECT used::text FROM usage_counters WHERE org_id = $1 AND user_id = '' AND metric = 'api_calls'`, [orgId]);
+    expect(Number(counter.used)).toBe(keys.length + fresh);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+});
