@@ -38,8 +38,13 @@ export interface AllocationsView {
   periodLabel: string;
   aiPool: string;
   enrichmentPool: string;
+  /** This page's members, in the order they joined. */
   rows: AllocationRowView[];
+  pages: { page: number; pageCount: number; total: number; first: number; last: number };
 }
+
+/** Members per page of Admin > Usage & Limits: an org of 10,000 renders 50 at a time. */
+export const ALLOCATIONS_PAGE_SIZE = 50;
 
 const exact = (n: number) => n.toLocaleString("en-US");
 const dollarsInput = (micros: number) => (micros / 1_000_000).toFixed(2);
@@ -69,13 +74,20 @@ function row(member: MemberUsage, snapshot: UsageSnapshot): AllocationRowView {
   };
 }
 
-export function toAllocationsView(snapshot: UsageSnapshot): AllocationsView {
+/** One page of the members (`page` from 1; out of range is the nearest page). */
+export function toAllocationsView(snapshot: UsageSnapshot, page = 1): AllocationsView {
   const enrichmentPool = snapshot.meters.find((m) => m.metric === "enrichments")!.limit;
+  const total = snapshot.members.length;
+  const pageCount = Math.max(1, Math.ceil(total / ALLOCATIONS_PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  const start = (current - 1) * ALLOCATIONS_PAGE_SIZE;
+  const members = snapshot.members.slice(start, start + ALLOCATIONS_PAGE_SIZE);
   return {
     orgId: snapshot.org.id,
     periodLabel: cycleLabel(snapshot.period),
     aiPool: snapshot.ai.limitMicros === null ? "Unlimited" : formatMicros(snapshot.ai.limitMicros),
     enrichmentPool: enrichmentPool === null ? "Unlimited" : exact(enrichmentPool),
-    rows: snapshot.members.map((m) => row(m, snapshot)),
+    rows: members.map((m) => row(m, snapshot)),
+    pages: { page: current, pageCount, total, first: total ? start + 1 : 0, last: start + members.length },
   };
 }

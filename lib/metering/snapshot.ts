@@ -76,6 +76,20 @@ export interface UsageSnapshot {
 
 const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
 
+interface MembershipRow {
+  user_id: string;
+  name: string;
+  email: string;
+  role: string;
+  seat_type: string;
+  ai_allocation_micros: bigint | null;
+  enrichment_allocation: bigint | null;
+  ai_used: bigint | null;
+  ai_blocked: bigint | null;
+  enrichments_used: bigint | null;
+  enrichments_blocked: bigint | null;
+}
+
 /** One consistent read of everything the Usage page and GET /api/v1/usage show. */
 export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = new Date()): Promise<UsageSnapshot> {
   const stored = await db.org.findUnique({ where: { id: orgId } });
@@ -86,10 +100,12 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   const periods = recentPeriods(org.billingAnchor, now, HISTORY_MONTHS);
   const firstDay = periods[0].start;
 
-  const [counters, cumulativeBefore, daily, features, memberships, credits] = await Promise.all([
-    db.$queryRaw<{ user_id: string; metric: string; period_start: Date; used: bigint; held: bigint; blocked: bigint }[]>`
-      SELECT user_id, metric, period_start, used, held, blocked FROM usage_counters
-      WHERE org_id = ${orgId} AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
+  // The org's own counters over the history; members' (one row each below) only for this cycle,
+  // so an org of 10,000 members reads 10,000 member rows, not six months of their counters.
+  const [orgCounters, cumulativeBefore, daily, features, memberships, credits] = await Promise.all([
+    db.$queryRaw<{ metric: string; period_start: Date; used: bigint; held: bigint; blocked: bigint }[]>`
+      SELECT metric, period_start, used, held, blocked FROM usage_counters
+      WHERE org_id = ${orgId} AND user_id = '' AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
     db.$queryRaw<{ metric: string; total: bigint }[]>`
       SELECT metric, SUM(quantity) AS total FROM usage_daily
       WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day < ${firstDay}::date
@@ -99,12 +115,20 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day >= ${firstDay}::date`,
     db.$queryRaw<{ feature: string; tier: string; spent: bigint }[]>`
       SELECT feature, tier, spent_micros AS spent FROM ai_spend WHERE org_id = ${orgId} AND period_start = ${period.start}`,
-    db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: { createdAt: "asc" } }),
+    db.$queryRaw<MembershipRow[]>`
+      SELECT m.user_id, u.name, u.email, m.role, m.seat_type, m.ai_allocation_micros, m.enrichment_allocation,
+             ai.used AS ai_used, ai.blocked AS ai_blocked, en.used AS enrichments_used, en.blocked AS enrichments_blocked
+      FROM memberships m
+      JOIN users u ON u.id = m.user_id
+      LEFT JOIN usage_counters ai ON ai.org_id = m.org_id AND ai.user_id = m.user_id AND ai.metric = 'ai_budget' AND ai.period_start = ${period.start}
+      LEFT JOIN usage_counters en ON en.org_id = m.org_id AND en.user_id = m.user_id AND en.metric = 'enrichments' AND en.period_start = ${period.start}
+      WHERE m.org_id = ${orgId}
+      ORDER BY m.created_at, m.user_id`,
     db.creditAccount.findUnique({ where: { orgId } }),
   ]);
 
-  const counterOf = (metric: string, start: Date, userId = "") =>
-    counters.find((c) => c.user_id === userId && c.metric === metric && c.period_start.getTime() === start.getTime());
+  const countersByKey = new Map(orgCounters.map((c) => [`${c.metric}\u0000${c.period_start.getTime()}`, c]));
+  const counterOf = (metric: string, start: Date) => countersByKey.get(`${metric}\u0000${start.getTime()}`);
 
   const cumulativeHistory = (metric: MetricId) => {
     let level = num(cumulativeBefore.find((row) => row.metric === metric)?.total);
@@ -155,19 +179,15 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       blocked: num(pool?.blocked),
     },
     meters,
-    members: memberships.map((m) => {
-      const ai = counterOf("ai_budget", period.start, m.userId);
-      const enrichments = counterOf("enrichments", period.start, m.userId);
-      return {
-        userId: m.userId,
-        name: m.user.name,
-        email: m.user.email,
-        role: m.role,
-        seatType: m.seatType,
-        ai: { usedMicros: num(ai?.used), allocationMicros: m.aiAllocationMicros === null ? null : num(m.aiAllocationMicros), blocked: num(ai?.blocked) },
-        enrichments: { used: num(enrichments?.used), allocation: m.enrichmentAllocation === null ? null : num(m.enrichmentAllocation), blocked: num(enrichments?.blocked) },
-      };
-    }),
+    members: memberships.map((m) => ({
+      userId: m.user_id,
+      name: m.name,
+      email: m.email,
+      role: m.role,
+      seatType: m.seat_type,
+      ai: { usedMicros: num(m.ai_used), allocationMicros: m.ai_allocation_micros === null ? null : num(m.ai_allocation_micros), blocked: num(m.ai_blocked) },
+      enrichments: { used: num(m.enrichments_used), allocation: m.enrichment_allocation === null ? null : num(m.enrichment_allocation), blocked: num(m.enrichments_blocked) },
+    })),
     historyPeriods: periods.map((p) => p.start.toISOString()),
   };
 }

@@ -41,6 +41,31 @@ export async function seedBenchOrgs(sql: SqlExecutor, spread: number) {
   await createOrgs(sql, ["bench_edge"], { api_calls: EDGE_CAP });
 }
 
+/** The member of bench_big who signs in as a plain user. */
+export const BIG_ORG_USER = "bench_big_member_00000";
+
+/**
+ * 10,000 more members for bench_big, 1,000 of them with AI and enrichment
+ * allocations and this cycle's counters against them; the first is a plain user.
+ */
+export async function seedBigMembership(sql: SqlExecutor, members: number, allocated: number, now: Date) {
+  const ids = Array.from({ length: members }, (_, i) => `bench_big_member_${String(i).padStart(5, "0")}`);
+  await sql.query(`INSERT INTO users (id, email, name) SELECT id, id || '@bench.test', 'Member ' || id FROM unnest($1::text[]) AS id`, [ids]);
+  await sql.query(
+    `INSERT INTO memberships (org_id, user_id, role, seat_type, ai_allocation_micros, enrichment_allocation)
+     SELECT 'bench_big', id, 'user', 'collaborator',
+            CASE WHEN n <= $2 THEN 20000000 END, CASE WHEN n <= $2 THEN 500 END
+     FROM unnest($1::text[]) WITH ORDINALITY AS m(id, n)`,
+    [ids, allocated],
+  );
+  await sql.query(
+    `INSERT INTO usage_counters (org_id, user_id, metric, period_start, used)
+     SELECT 'bench_big', id, metric, date_trunc('month', $2::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 1000 + n
+     FROM unnest($1::text[]) WITH ORDINALITY AS m(id, n), (VALUES ('ai_budget'), ('enrichments')) AS x(metric)`,
+    [ids.slice(0, allocated), now.toISOString()],
+  );
+}
+
 /**
  * One million ledger rows over 13 months for bench_big, with the counters,
  * daily rollups and AI spend derived from them as the store keeps them. The

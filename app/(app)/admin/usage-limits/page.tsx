@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
+import { z } from "zod";
 import { AllocationsTable } from "@/components/admin/allocations-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { toAllocationsView } from "@/lib/admin/allocations-view";
@@ -11,10 +12,13 @@ import { getUsageSnapshot } from "@/lib/metering/snapshot";
 
 export const metadata: Metadata = { title: "Usage & Limits · Ledgerline" };
 
-export default async function UsageLimitsPage() {
+const query = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined) });
+
+export default async function UsageLimitsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession(USAGE_LIMITS_PATH);
   if (!isAdmin(session.role)) forbidden();
-  const view = toAllocationsView(await getUsageSnapshot(db(), session.orgId));
+  const { page } = query.parse(await searchParams);
+  const view = toAllocationsView(await getUsageSnapshot(db(), session.orgId), page);
   return (
     <>
       <PageHeader trail={["Admin", "Usage & Limits"]} title="Usage & Limits" description={`${session.orgName} · billing cycle ${view.periodLabel}`} />
