@@ -2,7 +2,7 @@
  * Runs once when a Next.js server starts, in the Node.js runtime of a running
  * server only (not while `next build` prerenders): a production server
  * (`npm start`, or `next start`) refuses the shipped development values, then
- * the alert dispatcher and idempotency purge loops start.
+ * the alert dispatcher and store upkeep loops start.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
@@ -12,6 +12,6 @@ export async function register() {
   }
   const { startAlertDispatcher } = await import("@/lib/alerts/dispatcher-loop");
   startAlertDispatcher();
-  const [{ startIdempotencyPurge }, { store }] = await Promise.all([import("@/lib/metering/idempotency-purge"), import("@/lib/db/process-store")]);
-  startIdempotencyPurge(() => store().sql);
+  const [{ startStoreUpkeep }, { store }] = await Promise.all([import("@/lib/metering/store-upkeep"), import("@/lib/db/process-store")]);
+  startStoreUpkeep(() => store().sql);
 }

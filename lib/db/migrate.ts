@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeGeneratedFunctions } from "./generated-functions";
+import { ensureLedgerPartitions } from "./ledger-partitions";
 import type { SqlExecutor } from "./sql-executor";
 
 /**
@@ -44,7 +45,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 /**
  * Applies every migration not yet recorded, each in its own transaction, and
  * returns the names applied; then writes the generated functions
- * (generated-functions.ts). Refuses to run if an applied migration's file has
+ * (generated-functions.ts) and makes the ledger's coming months (ledger-partitions.ts). Refuses to run if an applied migration's file has
  * changed since, or a previous attempt failed halfway.
  */
 export async function applyMigrations(db: SqlExecutor, dir = MIGRATIONS_DIR): Promise<string[]> {
@@ -74,5 +75,6 @@ export async function applyMigrations(db: SqlExecutor, dir = MIGRATIONS_DIR): Pr
     done.push(migration.name);
   }
   await writeGeneratedFunctions(db);
+  await ensureLedgerPartitions(db);
   return done;
 }

@@ -5,18 +5,17 @@ import type { SqlExecutor } from "@/lib/db/sql-executor";
  * The idempotency window. A consume's key, with its stored answer, is kept
  * for at least IDEMPOTENCY_WINDOW_HOURS (24 by default, as Stripe keeps its
  * keys): a retry within it replays the first answer. Older keys are purged in
- * small batches, and a retry after that is a new request. The ledger keeps
- * every event's key for good; only the replay record goes.
+ * small batches (by each server's upkeep loop, lib/metering/store-upkeep.ts),
+ * and a retry after that is a new request. The ledger keeps every event's key
+ * for good; only the replay record goes.
  */
 const windowEnv = z.object({
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().int().min(24).max(24 * 400).default(24),
-  /** How often the server process runs a purge pass; 0 leaves purging to another process. */
-  IDEMPOTENCY_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
-export function idempotencySettings(env: Record<string, string | undefined> = process.env) {
-  const parsed = windowEnv.parse(env);
-  return { windowMs: parsed.IDEMPOTENCY_WINDOW_HOURS * 3_600_000, intervalMs: parsed.IDEMPOTENCY_PURGE_INTERVAL_MS };
+/** The window in milliseconds; a setting under 24 hours is refused. */
+export function idempotencyWindowMs(env: Record<string, string | undefined> = process.env) {
+  return windowEnv.parse(env).IDEMPOTENCY_WINDOW_HOURS * 3_600_000;
 }
 
 export interface PurgeOptions {
@@ -57,29 +56,4 @@ export async function purgeExpiredKeys(sql: SqlExecutor, { olderThan, batchSize 
     if (oldest.length < batchSize) break;
   }
   return purged;
-}
-
-const state = globalThis as unknown as { ledgerlinePurge?: NodeJS.Timeout };
-
-/**
- * Runs a purge pass in this server process every minute (IDEMPOTENCY_PURGE_INTERVAL_MS).
- * Several instances may purge at once: each delete is of rows older than the
- * window, so two passes only ever find each other's work already done.
- */
-export function startIdempotencyPurge(sql: () => SqlExecutor, env: Record<string, string | undefined> = process.env) {
-  const { windowMs, intervalMs } = idempotencySettings(env);
-  if (!intervalMs || state.ledgerlinePurge) return;
-  let failing = false;
-  const tick = async () => {
-    try {
-      await purgeExpiredKeys(sql(), { olderThan: new Date(Date.now() - windowMs) });
-      if (failing) console.info("Idempotency purge recovered.");
-      failing = false;
-    } catch (error) {
-      if (!failing) console.error("Idempotency purge pass failed; retrying every tick until it recovers:", (error as Error).message);
-      failing = true;
-    }
-    state.ledgerlinePurge = setTimeout(tick, intervalMs).unref();
-  };
-  state.ledgerlinePurge = setTimeout(tick, intervalMs).unref();
 }

@@ -29,7 +29,10 @@ DECLARE
   v_pool_part bigint;
   v_credit bigint;
   v_tokens bigint;
-  v_before bigint;
+  v_used_before bigint[] := '{}';
+  v_pool_afters bigint[] := '{}';
+  v_member_afters bigint[] := '{}';
+  v_allocation bigint;
   v_response jsonb;
   v_credits bigint[] := '{}';
   v_entry_users text[] := '{}';
@@ -79,6 +82,7 @@ BEGIN
       v_member := ledgerline_lock_counter(p_org_id, h.user_id, 'ai_budget', p_period_start);
       v_users := v_users || h.user_id;
       v_used := v_used || v_member.used;
+      v_used_before := v_used_before || v_member.used;
       v_held := v_held || v_member.held;
       v_allocations := v_allocations || (SELECT m.ai_allocation_micros FROM memberships m WHERE m.org_id = p_org_id AND m.user_id = h.user_id);
       v_m := cardinality(v_users);
@@ -101,12 +105,10 @@ BEGIN
         v_balance := v_balance - v_credit;
       END IF;
     END IF;
-    v_before := v_pool_used;
     v_pool_used := v_pool_used + p_costs[i] - v_credit;
-    PERFORM ledgerline_record_crossings(p_org_id, '', 'ai_budget', p_period_start, v_before, v_pool_used, p_limit, p_now);
-    v_before := v_used[v_m];
     v_used[v_m] := v_used[v_m] + p_costs[i];
-    PERFORM ledgerline_record_crossings(p_org_id, h.user_id, 'ai_budget', p_period_start, v_before, v_used[v_m], v_allocations[v_m], p_now);
+    v_pool_afters := v_pool_afters || v_pool_used;
+    v_member_afters := v_member_afters || v_used[v_m];
 
     v_tokens := p_input_tokens[i] + p_output_tokens[i];
     v_response := jsonb_build_object(
@@ -143,6 +145,28 @@ BEGIN
   INSERT INTO usage_counters AS c (org_id, user_id, metric, period_start, used)
   VALUES (p_org_id, '', 'ai_tokens', p_period_start, v_total_tokens)
   ON CONFLICT (org_id, user_id, metric, period_start) DO UPDATE SET used = c.used + EXCLUDED.used;
+
+  -- Threshold crossings, each at the settle that made it, as the pool's and each member's use
+  -- stood after it; looked for only where the batch moved a counter to another band.
+  IF ledgerline_band(v_pool.used, p_limit) <> ledgerline_band(v_pool_used, p_limit) THEN
+    INSERT INTO usage_alerts (org_id, user_id, metric, period_start, threshold, state, used, limit_value, created_at)
+    SELECT p_org_id, '', 'ai_budget', p_period_start, x.threshold, x.state, e.u, p_limit, p_now
+    FROM unnest(v_pool_afters, v_settled_costs, v_credits) WITH ORDINALITY AS e(u, cost, credit, i),
+         ledgerline_crossings(e.u - (e.cost - e.credit), e.u, p_limit) x
+    ORDER BY e.i, x.threshold;
+  END IF;
+  FOR m IN 1 .. cardinality(v_users) LOOP
+    v_user := v_users[m];
+    v_allocation := v_allocations[m];
+    IF ledgerline_band(v_used_before[m], v_allocation) <> ledgerline_band(v_used[m], v_allocation) THEN
+      INSERT INTO usage_alerts (org_id, user_id, metric, period_start, threshold, state, used, limit_value, created_at)
+      SELECT p_org_id, v_user, 'ai_budget', p_period_start, x.threshold, x.state, e.u, v_allocation, p_now
+      FROM unnest(v_entry_users, v_member_afters, v_settled_costs) WITH ORDINALITY AS e(uid, u, cost, i),
+           ledgerline_crossings(e.u - e.cost, e.u, v_allocation) x
+      WHERE e.uid = v_user
+      ORDER BY e.i, x.threshold;
+    END IF;
+  END LOOP;
 
   IF cardinality(v_settled_ids) = 1 THEN
     INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, credit_micros, feature, tier, idempotency_key, created_at)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consumeUsage } from "@/lib/metering/consume";
-import { idempotencySettings, purgeExpiredKeys } from "@/lib/metering/idempotency-purge";
+import { idempotencyWindowMs, purgeExpiredKeys } from "@/lib/metering/idempotency-purge";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
 const HOUR = 3_600_000;
@@ -20,9 +20,9 @@ async function ledgerRowsOf(orgId: string, key: string) {
 
 describe("the idempotency window", () => {
   it("is 24 hours unless configured, and never shorter", () => {
-    expect(idempotencySettings({}).windowMs).toBe(24 * HOUR);
-    expect(idempotencySettings({ IDEMPOTENCY_WINDOW_HOURS: "72" }).windowMs).toBe(72 * HOUR);
-    expect(() => idempotencySettings({ IDEMPOTENCY_WINDOW_HOURS: "1" })).toThrow();
+    expect(idempotencyWindowMs({})).toBe(24 * HOUR);
+    expect(idempotencyWindowMs({ IDEMPOTENCY_WINDOW_HOURS: "72" })).toBe(72 * HOUR);
+    expect(() => idempotencyWindowMs({ IDEMPOTENCY_WINDOW_HOURS: "1" })).toThrow();
   });
 
   it("purges keys older than the window in batches, org by org, and keeps the rest; a retry after the purge is a new request", async () => {

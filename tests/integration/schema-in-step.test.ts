@@ -24,7 +24,8 @@ describe.skipIf(!onServer)("the migrated database (needs DATABASE_URL: definitio
     const rows = await (await testStore()).sql.query<{ table_name: string; column_name: string }>(
       `SELECT c.table_name, c.column_name FROM information_schema.columns c
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> '_prisma_migrations'`,
+       WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> '_prisma_migrations'
+         AND c.table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)`,
     );
     const migrated: Record<string, string[]> = {};
     for (const row of rows) (migrated[row.table_name] ??= []).push(row.column_name);

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { ensureLedgerPartitions } from "@/lib/db/ledger-partitions";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
+import { idempotencyWindowMs, purgeExpiredKeys } from "./idempotency-purge";
+
+const upkeepEnv = z.object({
+  /** How often the server process runs the upkeep; 0 leaves it to another process. */
+  STORE_UPKEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+});
+
+const state = globalThis as unknown as { ledgerlineUpkeep?: NodeJS.Timeout };
+
+/**
+ * Keeps the store bounded, every minute in each server process: purges
+ * idempotency keys older than the window, and makes the ledger's coming
+ * monthly partitions. Several instances may run it at once: a purge only ever
+ * finds another's work already done, and a partition is made once.
+ */
+export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, string | undefined> = process.env) {
+  const { STORE_UPKEEP_INTERVAL_MS: intervalMs } = upkeepEnv.parse(env);
+  const windowMs = idempotencyWindowMs(env);
+  if (!intervalMs || state.ledgerlineUpkeep) return;
+  let failing = false;
+  const tick = async () => {
+    try {
+      await ensureLedgerPartitions(sql());
+      await purgeExpiredKeys(sql(), { olderThan: new Date(Date.now() - windowMs) });
+      if (failing) console.info("Store upkeep recovered.");
+      failing = false;
+    } catch (error) {
+      if (!failing) console.error("Store upkeep failed; retrying every tick until it recovers:", (error as Error).message);
+      failing = true;
+    }
+    state.ledgerlineUpkeep = setTimeout(tick, intervalMs).unref();
+  };
+  state.ledgerlineUpkeep = setTimeout(tick, intervalMs).unref();
+}
