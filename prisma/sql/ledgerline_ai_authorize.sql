@@ -42,15 +42,16 @@ BEGIN
     RETURN;
   END IF;
 
-  -- Expired holds give their reservations back. The conditions are repeated on the outer
-  -- update so that both scans probe the (org_id, status, expires_at) index: the earlier form
-  -- (WHERE id IN (... ORDER BY id)) got a generic plan that walked the primary key over every
-  -- hold of the org, twice, on every call.
+  -- Expired holds give their reservations back, oldest first, at most 1,000 a call. The probe
+  -- reads ai_authorizations_held_idx in its own order, so no plan can prefer another index: the
+  -- earlier form (WHERE id IN (... ORDER BY id)) walked the primary key over every hold of the
+  -- org when the table had been analysed while nearly empty, on every call.
   FOR h IN
     UPDATE ai_authorizations a SET status = 'expired'
-    WHERE a.org_id = p_org_id AND a.status = 'held' AND a.expires_at <= p_now AND a.id = ANY(ARRAY(
+    WHERE a.org_id = p_org_id AND a.id = ANY(ARRAY(
       SELECT x.id FROM ai_authorizations x
       WHERE x.org_id = p_org_id AND x.status = 'held' AND x.expires_at <= p_now
+      ORDER BY x.expires_at LIMIT 1000
       FOR UPDATE SKIP LOCKED))
     RETURNING a.user_id, a.period_start, a.hold_micros, a.pool_hold_micros
   LOOP
