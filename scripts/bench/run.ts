@@ -21,6 +21,7 @@ import { aiPairs, batchBody, consumeBody, countedLoad, httpLoad, pageTimes, type
 import { preparePgbenchRows, runPgbench } from "./pgbench";
 import { startServer } from "../production-server";
 import { startRedisPeer } from "./redis-peer";
+import { appStages, decisionStatement, samplePoolBusy } from "./stages";
 import { eventBytes, steadyKeys } from "./store-size";
 import { benchCitus } from "./citus";
 import { printReport, type Row } from "./report";
@@ -30,6 +31,8 @@ const seconds = Number(args[args.indexOf("--seconds") + 1]) || 10;
 const SPREAD = 1_000;
 const LEDGER_ROWS = 1_000_000;
 const BIG_ORG_MEMBERS = 10_000;
+/** The server's pool (DATABASE_POOL_SIZE's default, which the bench does not change). */
+const POOL_SIZE = 8;
 const AUTH_SECRET = "bench-secret-not-for-production-use";
 const NEXT_DIST_DIR = ".next-bench";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -104,7 +107,9 @@ try {
     });
 
     log("spread");
+    const poolBusy = samplePoolBusy(sql, POOL_SIZE);
     const spread = await exactLoad("spread", { ...consume, orgs: spreadOrgs }, spreadOrgs, 1, sizeOfEvents);
+    const pool = await poolBusy();
     const bytesPerEvent = (sizeOfEvents.after - sizeOfEvents.before) / spread.ok;
     rows.push({
       name: "Spread: consume, 64 connections, 1,000 orgs", value: spread.perSecond, unit: "decisions/s", p99: spread.p99Ms,
@@ -120,6 +125,19 @@ try {
       name: "Bytes on disk per admitted event (ledger and idempotency key, tables and indexes, after VACUUM)", value: bytesPerEvent, unit: "bytes",
       targets: [{ label: "<= 300 bytes", pass: bytesPerEvent <= 300 }],
     });
+
+    log("a spread decision, stage by stage");
+    const app = appStages();
+    const flushed = decisionStatement(database.url, SPREAD, Math.min(seconds, 5), true);
+    const deferred = decisionStatement(database.url, SPREAD, Math.min(seconds, 5), false);
+    const stage = (name: string, value: number, unit: string) => rows.push({ name: `Spread stage: ${name}`, value, unit });
+    stage("parse and validate the body (JSON.parse, zod)", app.parse, "µs");
+    stage("hash the API key (SHA-256)", app.keyHash, "µs");
+    stage("hash the request (its idempotency fingerprint)", app.requestHash, "µs");
+    stage(`wait for a connection: all ${POOL_SIZE} busy in this share of the samples (average busy ${pool.averageBusy.toFixed(1)})`, pool.allBusyShare * 100, "%");
+    stage(`the decision statement, commit not flushed (pgbench, 16 clients: ${Math.round(deferred.perSecond).toLocaleString("en-US")}/s)`, deferred.latencyMs, "ms");
+    stage(`its commit: the WAL flush (pgbench latency with it, ${Math.round(flushed.perSecond).toLocaleString("en-US")}/s, minus without)`, flushed.latencyMs - deferred.latencyMs, "ms");
+    stage("reply (JSON.stringify)", app.reply, "µs");
 
     log("edge of a cap");
     // More requests than the cap: exactly EDGE_CAP are admitted, the rest answered 429.

@@ -1,0 +1,92 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { usageConsumeBody } from "@/lib/api/schemas";
+import { hashApiKey } from "@/lib/auth/api-keys";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
+import { requestHash } from "@/lib/metering/idempotency";
+import { benchKey, HUGE_CAP, spreadOrg } from "./fixtures";
+
+/**
+ * Where a spread decision's time goes, stage by stage: the app's own steps
+ * timed in this process (one core, warm), the store's statement and its
+ * commit timed by pgbench on the spread orgs, and how often the server's
+ * connection pool was all busy during the spread load (a request then waits
+ * for a connection).
+ */
+
+function microsEach(runs: number, step: () => unknown) {
+  for (let i = 0; i < runs / 10; i++) step(); // warm
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) step();
+  return Number(process.hrtime.bigint() - started) / 1_000 / runs;
+}
+
+export function appStages() {
+  const body = JSON.stringify({ metric: "api_calls", quantity: 1, idempotencyKey: "c-12345-678901" });
+  const parsed = usageConsumeBody.parse(JSON.parse(body));
+  const answer = { allowed: true, metric: "api_calls", used: 123_456, limit: HUGE_CAP, remaining: HUGE_CAP - 123_456, percent: 0, capKind: "hard", resetsAt: "2027-01-01T00:00:00.000Z" };
+  return {
+    parse: microsEach(100_000, () => usageConsumeBody.parse(JSON.parse(body))),
+    keyHash: microsEach(100_000, () => hashApiKey(benchKey(spreadOrg(1)))),
+    requestHash: microsEach(100_000, () => requestHash("consume", parsed)),
+    reply: microsEach(100_000, () => JSON.stringify(answer)),
+  };
+}
+
+/**
+ * The spread decision's statement as the app sends it for a lone consume
+ * (ledgerline_consume_run, one fresh key on a random spread org), from 16
+ * pgbench clients; with synchronous_commit off the commit does not wait for
+ * the WAL flush, so the difference in latency is the commit's.
+ */
+export function decisionStatement(databaseUrl: string, orgs: number, seconds: number, synchronousCommit: boolean) {
+  const dir = mkdtempSync(path.join(tmpdir(), "pgbench-decision-"));
+  const script = path.join(dir, "decision.sql");
+  writeFileSync(
+    script,
+    `\\set n random(0, ${orgs - 1})
+\\set k random(1, 1000000000000)
+SELECT ledgerline_consume_run(o.id, o.config_version, NULL, false, now(), 'api_calls',
+  date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${HUGE_CAP}, ${HUGE_CAP}, NULL,
+  ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY['h'], ARRAY[1::bigint], ARRAY[NULL::text])
+FROM orgs o WHERE o.id = 'bench_spread_' || lpad(:n::text, 4, '0');
+`,
+  );
+  const url = new URL(databaseUrl);
+  const output = execFileSync(
+    "pgbench",
+    ["-n", "-M", "prepared", "-c", "16", "-j", "2", "-T", String(seconds), "-f", script,
+      "-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres"), url.pathname.slice(1)],
+    { encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password), PGOPTIONS: `-c synchronous_commit=${synchronousCommit ? "on" : "off"}` } },
+  );
+  const tps = output.match(/tps = ([\d.]+)/);
+  const latency = output.match(/latency average = ([\d.]+) ms/);
+  if (!tps || !latency) throw new Error(`Could not read pgbench's output:\n${output}`);
+  return { perSecond: Number(tps[1]), latencyMs: Number(latency[1]) };
+}
+
+/** Samples, every 50 ms until stopped, how many of the database's other connections are running a statement. */
+export function samplePoolBusy(sql: SqlExecutor, poolSize: number) {
+  const busy: number[] = [];
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const [row] = await sql.query<{ active: number }>(
+        `SELECT count(*)::int AS active FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      );
+      busy.push(row.active);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return async () => {
+    running = false;
+    await sampling;
+    return {
+      averageBusy: busy.reduce((sum, n) => sum + n, 0) / Math.max(1, busy.length),
+      allBusyShare: busy.filter((n) => n >= poolSize).length / Math.max(1, busy.length),
+      samples: busy.length,
+    };
+  };
+}
