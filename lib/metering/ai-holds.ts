@@ -5,10 +5,9 @@ import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { allocationCeiling } from "@/lib/limits/cap-policy";
 import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
-import { isStoreUnavailable } from "@/lib/api/respond";
 import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
-import { membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { failsAlone, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
@@ -65,7 +64,7 @@ function coalesced<Item, T>(run: (orgId: string, apiKeyHash: string | undefined,
       const [orgId, apiKeyHash] = key.split("\u0000");
       return run(orgId, apiKeyHash || undefined, items);
     },
-    { isolate: (error) => !(error instanceof ApiError) && !isStoreUnavailable(error) },
+    { isolate: failsAlone },
   );
   return async (key: string[], item: Item): Promise<T> => {
     const answer = await submit(key.join("\u0000"), item);

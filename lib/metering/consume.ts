@@ -1,6 +1,5 @@
 import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
-import { isStoreUnavailable } from "@/lib/api/respond";
 import { secondsUntilReset } from "@/lib/billing-cycle";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { allocationCeiling, MAX_COUNTER, overflowsCounter, percentUsed } from "@/lib/limits/cap-policy";
@@ -13,7 +12,7 @@ import { readFit } from "./counters";
 import { requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
 import { processSingleton } from "@/lib/process/singleton";
-import { loadTerms, memberOf, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { failsAlone, loadTerms, memberOf, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
 import { ORG_TOTAL } from "./types";
 
 export interface UsageRequest {
@@ -262,7 +261,7 @@ const submit = createCoalescer<Queued, EventOutcome>(
     const [orgId, apiKeyHash] = key.split("\u0000");
     return consumeBatch(items[0].sql, orgId, items.map((q) => q.event), { now: items[0].now, apiKeyHash: apiKeyHash || undefined });
   },
-  { isolate: (error) => !(error instanceof ApiError) && !isStoreUnavailable(error) },
+  { isolate: failsAlone },
 );
 
 /**

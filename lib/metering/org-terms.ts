@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { ApiError } from "@/lib/api/errors";
+import { isStoreUnavailable } from "@/lib/api/respond";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import type { LimitOverrides, PlanId } from "@/lib/limits/plans";
 import { processSingleton } from "@/lib/process/singleton";
@@ -104,6 +105,13 @@ export function storeRefusal(outcome: string): Error {
   if (outcome === "not_found") return new ApiError("not_found", "Organization not found.");
   return new Error(`Unknown outcome ${outcome}`);
 }
+
+/**
+ * Whether a coalesced batch that failed with this error is re-run request by
+ * request: yes, unless the error concerns the whole batch (the store is down,
+ * or the org or key was refused), which would fail every request alike.
+ */
+export const failsAlone = (error: unknown) => !(error instanceof ApiError) && !isStoreUnavailable(error);
 
 /** The answer for usage or AI work attributed to someone outside the org. */
 export const notAMember = (userId: string) => new ApiError("forbidden", `User "${userId}" is not a member of this organization.`);

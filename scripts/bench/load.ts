@@ -96,7 +96,7 @@ interface PairContext {
  * (autocannon): each connection authorizes, then settles the hold it got.
  * Sends exactly `amount` requests when given, so that every pair is counted.
  */
-export async function aiPairRun(url: string, orgs: string[], connections: number, run: { seconds: number } | { amount: number }) {
+async function aiPairRun(url: string, orgs: string[], connections: number, run: { seconds: number } | { amount: number }) {
   let turn = 0;
   let pairs = 0;
   const pairMs: number[] = [];

@@ -19,25 +19,27 @@ export async function preparePgbenchRows(sql: SqlExecutor, rows: number) {
 }
 
 export function runPgbench(databaseUrl: string, rows: number, clients: number, seconds: number): number {
-  const dir = mkdtempSync(path.join(tmpdir(), "pgbench-"));
-  const script = path.join(dir, "update.sql");
-  writeFileSync(
-    script,
-    `\\set n random(1, ${rows})
+  return pgbench(databaseUrl, `\\set n random(1, ${rows})
 UPDATE usage_counters SET used = used + 1
 WHERE org_id = 'pgbench_' || :n AND user_id = '' AND metric = 'api_calls' AND period_start = '2026-01-01T00:00:00Z'
   AND used + held + 1 <= 1000000000000
 RETURNING used;
-`,
-  );
+`, { clients, seconds }).perSecond;
+}
+
+/** Runs one pgbench script against the database: its rate and average latency. `pgOptions` sets session settings (PGOPTIONS). */
+export function pgbench(databaseUrl: string, script: string, { clients, seconds, prepared = false, pgOptions }: { clients: number; seconds: number; prepared?: boolean; pgOptions?: string }) {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "pgbench-")), "script.sql");
+  writeFileSync(file, script);
   const url = new URL(databaseUrl);
   const output = execFileSync(
     "pgbench",
-    ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", script,
+    ["-n", ...(prepared ? ["-M", "prepared"] : []), "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", file,
       "-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres"), url.pathname.slice(1)],
-    { encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
+    { encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password), ...(pgOptions ? { PGOPTIONS: pgOptions } : {}) } },
   );
   const tps = output.match(/tps = ([\d.]+)/);
-  if (!tps) throw new Error(`Could not read pgbench's output:\n${output}`);
-  return Number(tps[1]);
+  const latency = output.match(/latency average = ([\d.]+) ms/);
+  if (!tps || !latency) throw new Error(`Could not read pgbench's output:\n${output}`);
+  return { perSecond: Number(tps[1]), latencyMs: Number(latency[1]) };
 }

@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { usageConsumeBody } from "@/lib/api/schemas";
 import { hashApiKey } from "@/lib/auth/api-keys";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { requestHash } from "@/lib/metering/idempotency";
 import { benchKey, HUGE_CAP, spreadOrg } from "./fixtures";
+import { pgbench } from "./pgbench";
 
 /**
  * Where a spread decision's time goes, stage by stage: the app's own steps
@@ -42,29 +39,13 @@ export function appStages() {
  * the WAL flush, so the difference in latency is the commit's.
  */
 export function decisionStatement(databaseUrl: string, orgs: number, seconds: number, synchronousCommit: boolean) {
-  const dir = mkdtempSync(path.join(tmpdir(), "pgbench-decision-"));
-  const script = path.join(dir, "decision.sql");
-  writeFileSync(
-    script,
-    `\\set n random(0, ${orgs - 1})
+  return pgbench(databaseUrl, `\\set n random(0, ${orgs - 1})
 \\set k random(1, 1000000000000)
 SELECT ledgerline_consume_run(o.id, o.config_version, NULL, false, now(), 'api_calls',
   date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${HUGE_CAP}, ${HUGE_CAP}, NULL,
   ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY['h'], ARRAY[1::bigint], ARRAY[NULL::text])
 FROM orgs o WHERE o.id = 'bench_spread_' || lpad(:n::text, 4, '0');
-`,
-  );
-  const url = new URL(databaseUrl);
-  const output = execFileSync(
-    "pgbench",
-    ["-n", "-M", "prepared", "-c", "16", "-j", "2", "-T", String(seconds), "-f", script,
-      "-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres"), url.pathname.slice(1)],
-    { encoding: "utf8", env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password), PGOPTIONS: `-c synchronous_commit=${synchronousCommit ? "on" : "off"}` } },
-  );
-  const tps = output.match(/tps = ([\d.]+)/);
-  const latency = output.match(/latency average = ([\d.]+) ms/);
-  if (!tps || !latency) throw new Error(`Could not read pgbench's output:\n${output}`);
-  return { perSecond: Number(tps[1]), latencyMs: Number(latency[1]) };
+`, { clients: 16, seconds, prepared: true, pgOptions: `-c synchronous_commit=${synchronousCommit ? "on" : "off"}` });
 }
 
 /** Samples, every 50 ms until stopped, how many of the database's other connections are running a statement. */
