@@ -1,5 +1,6 @@
 import type { Endpoint } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
+import { openApiDocument } from "@/lib/api/openapi";
 import { errorReply } from "@/lib/api/respond";
 import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "@/lib/api/schemas";
 import { withApiKey } from "@/lib/api/with-api-key";
@@ -47,6 +48,9 @@ export function storeReadiness(sql: () => SqlExecutor): Endpoint {
 
 export const readiness = storeReadiness(() => store().sql);
 
+/** The API described as OpenAPI 3.1, from the schemas the routes parse with; rendered at /api/docs. */
+export const openApi: Endpoint = async () => ({ status: 200, body: openApiDocument() });
+
 export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
 
 export const usageCheck = withApiKey(usageCheckBody, ({ sql, orgId, body }) => checkUsage(sql, { ...body, orgId }));
@@ -90,6 +94,7 @@ export const aiRelease = withApiKey(
 export const ENDPOINTS: Record<string, Endpoint> = {
   "GET /api/health": health,
   "GET /api/ready": readiness,
+  "GET /api/v1/openapi.json": openApi,
   "GET /api/v1/usage": usageSnapshot,
   "POST /api/v1/usage/check": usageCheck,
   "POST /api/v1/usage/consume": usageConsume,

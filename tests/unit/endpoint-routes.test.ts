@@ -9,8 +9,9 @@ import { ENDPOINTS } from "@/app/api/endpoints";
  * endpoints through the route files. They must serve the same paths and methods.
  */
 const ROUTES_ROOT = "app/api";
-// Next-only routes: Auth.js's own handlers, and the Stripe webhook (raw bytes, verified before anything else).
-const NEXT_ONLY = new Set(["/api/auth/[...nextauth]", "/api/webhooks/stripe"]);
+// Next-only routes: Auth.js's own handlers, the Stripe webhook (raw bytes, verified before anything else)
+// and the API reference page with its script (HTML and JavaScript, not the API's JSON).
+const NEXT_ONLY = new Set(["/api/auth/[...nextauth]", "/api/webhooks/stripe", "/api/docs", "/api/docs/reference.js"]);
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 function routeFiles(dir: string): string[] {

@@ -1,0 +1,4 @@
+import { nextRoute } from "@/lib/api/endpoint";
+import { openApi } from "@/app/api/endpoints";
+
+export const GET = nextRoute(openApi);

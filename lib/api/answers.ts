@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { AI_FEATURES } from "@/lib/limits/ai-models";
+import { METRIC_IDS } from "@/lib/limits/metrics";
+import { PLAN_IDS } from "@/lib/limits/plans";
+import { ERROR_STATUS, type ErrorCode } from "./error-codes";
+
+/**
+ * What the enforcement API answers, as zod schemas: the OpenAPI document is
+ * generated from them (lib/api/openapi.ts), and the contract test checks every
+ * real answer against them, so a field added to an answer without its schema
+ * fails a test instead of drifting from the document.
+ */
+
+const metric = z.enum(METRIC_IDS);
+const limit = z.number().int().nullable().meta({ description: "null: unlimited." });
+const capKind = z.enum(["hard", "soft", "observe"]);
+const instant = z.iso.datetime();
+
+export const usageDecision = z
+  .strictObject({
+    allowed: z.boolean(),
+    metric,
+    used: z.number().int().meta({ description: "The counter after this request (or, for check, as it would be)." }),
+    limit,
+    remaining: z.number().int().nullable(),
+    percent: z.number(),
+    capKind,
+    resetsAt: instant.nullable().meta({ description: "When the counter resets; null for cumulative metrics." }),
+  })
+  .meta({ id: "UsageDecision" });
+
+export const errorBody = z
+  .strictObject({
+    error: z.looseObject({
+      code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+      message: z.string(),
+    }).meta({ description: "Some errors carry details beside code and message: zod's `issues`, or the counter's `metric`, `used`, `limit` and `resetsAt`." }),
+  })
+  .meta({ id: "Error" });
+
+const batchResult = z.union([
+  usageDecision.extend({ status: z.literal(200) }),
+  z.strictObject({ status: z.number().int(), error: errorBody.shape.error }),
+]);
+
+export const usageBatchAnswer = z
+  .strictObject({
+    admitted: z.number().int(),
+    denied: z.number().int(),
+    results: z.array(batchResult).meta({ description: "One per event, in order: its status and the body consume would answer." }),
+  })
+  .meta({ id: "UsageBatchAnswer" });
+
+export const aiAuthorization = z
+  .strictObject({
+    authorizationId: z.string(),
+    holdMicros: z.number().int().meta({ description: "Micro-dollars held for the call at its most expensive." }),
+    expiresAt: instant,
+  })
+  .meta({ id: "AiAuthorization" });
+
+export const aiSettlement = z
+  .strictObject({
+    authorizationId: z.string(),
+    status: z.literal("settled"),
+    feature: z.enum(AI_FEATURES),
+    tier: z.string().meta({ description: "The model's tier label; model names are never shown to people." }),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costMicros: z.number().int(),
+    creditMicros: z.number().int().meta({ description: "The part of the cost drawn from prepaid credits." }),
+  })
+  .meta({ id: "AiSettlement" });
+
+export const aiRelease = z
+  .strictObject({ authorizationId: z.string(), status: z.enum(["released", "expired"]) })
+  .meta({ id: "AiRelease" });
+
+const meter = z.strictObject({
+  metric,
+  label: z.string(),
+  group: z.enum(["core", "activity", "data", "ai"]),
+  capKind,
+  unit: z.enum(["count", "bytes", "micros", "tokens"]),
+  cumulative: z.boolean(),
+  used: z.number().int(),
+  limit,
+  percent: z.number(),
+  resetsAt: instant.nullable(),
+  history: z.array(z.number().int()).meta({ description: "The last six billing periods, oldest first." }),
+  blocked: z.number().int(),
+});
+
+const memberUsage = z.strictObject({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  seatType: z.string(),
+  ai: z.strictObject({ usedMicros: z.number().int(), allocationMicros: z.number().int().nullable(), blocked: z.number().int() }),
+  enrichments: z.strictObject({ used: z.number().int(), allocation: z.number().int().nullable(), blocked: z.number().int() }),
+});
+
+export const usageSnapshot = z
+  .strictObject({
+    org: z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      plan: z.enum(PLAN_IDS),
+      planName: z.string(),
+      billingInterval: z.enum(["month", "year"]),
+      subscriptionStatus: z.string(),
+      aiPaused: z.boolean(),
+      previewFlag: z.boolean(),
+      monthlyPriceMicros: z.number().int(),
+      annualPriceMicros: z.number().int(),
+    }),
+    period: z.strictObject({ start: instant, end: instant }),
+    ai: z.strictObject({
+      limitMicros: limit,
+      usedMicros: z.number().int(),
+      heldMicros: z.number().int(),
+      percent: z.number(),
+      creditBalanceMicros: z.number().int(),
+      byFeature: z.array(
+        z.strictObject({ feature: z.enum(AI_FEATURES), label: z.string(), tier: z.string().nullable(), spentMicros: z.number().int() }),
+      ),
+      blocked: z.number().int(),
+    }),
+    meters: z.array(meter),
+    members: z.array(memberUsage),
+    historyPeriods: z.array(z.string()),
+  })
+  .meta({ id: "UsageSnapshot" });
+
+export const healthAnswer = z.strictObject({ ok: z.literal(true), service: z.literal("ledgerline") });
+export const readinessAnswer = z.strictObject({ ready: z.literal(true) });

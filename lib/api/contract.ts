@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { aiAuthorization, aiRelease, aiSettlement, healthAnswer, readinessAnswer, usageBatchAnswer, usageDecision, usageSnapshot } from "./answers";
+import type { ErrorCode } from "./error-codes";
+import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "./schemas";
+
+/**
+ * What each endpoint of the table in app/api/endpoints.ts takes and answers,
+ * for the OpenAPI document (lib/api/openapi.ts). The keys are the endpoint
+ * table's own ("METHOD /path"); a test fails when the two differ.
+ */
+export interface RouteContract {
+  /** The client library's method name for the route. */
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** Whether the route takes the org's API key as a bearer token. */
+  apiKey: boolean;
+  body?: z.ZodType;
+  answer: z.ZodType;
+  /** The errors this route can answer, beside those every API-key route can. */
+  errors: ErrorCode[];
+}
+
+/** What any route behind an API key can answer: a bad body or key, a body too large, an address sending bad keys, the store down. */
+export const API_KEY_ERRORS: ErrorCode[] = ["invalid_request", "unauthorized", "payload_too_large", "rate_limited", "internal_error", "store_unavailable"];
+
+export const CONTRACT = {
+  "GET /api/health": {
+    operationId: "health",
+    summary: "Liveness",
+    description: "Constant JSON without touching the store, so a supervisor never restarts a healthy process because the database is down.",
+    apiKey: false,
+    answer: healthAnswer,
+    errors: [],
+  },
+  "GET /api/ready": {
+    operationId: "ready",
+    summary: "Readiness",
+    description: "200 while the store answers a trivial query within 2 s, else 503: for a load balancer.",
+    apiKey: false,
+    answer: readinessAnswer,
+    errors: ["store_unavailable"],
+  },
+  "GET /api/v1/openapi.json": {
+    operationId: "openApiDocument",
+    summary: "This document",
+    apiKey: false,
+    answer: z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) }),
+    errors: [],
+  },
+  "GET /api/v1/usage": {
+    operationId: "usage",
+    summary: "The org's usage snapshot",
+    description: "Meters, the AI pool by feature and tier, credits, the billing period and every member's usage: what Settings > Usage shows.",
+    apiKey: true,
+    answer: usageSnapshot,
+    errors: ["not_found"],
+  },
+  "POST /api/v1/usage/check": {
+    operationId: "check",
+    summary: "Would this usage be admitted?",
+    description: "The same decision as consume, recorded nowhere: `allowed` says whether it would fit.",
+    apiKey: true,
+    body: usageCheckBody,
+    answer: usageDecision,
+    errors: ["forbidden", "not_found", "quantity_out_of_range"],
+  },
+  "POST /api/v1/usage/consume": {
+    operationId: "consume",
+    summary: "Record usage if it fits",
+    description:
+      "All or nothing: admitted and recorded, or refused with nothing recorded. The same idempotency key with the same body answers the first answer again; with another body, 409.",
+    apiKey: true,
+    body: usageConsumeBody,
+    answer: usageDecision,
+    errors: ["forbidden", "not_found", "idempotency_conflict", "quantity_out_of_range", "limit_exceeded", "user_allocation_exceeded"],
+  },
+  "POST /api/v1/usage/batch": {
+    operationId: "batch",
+    summary: "Record up to 1,000 usage events",
+    description: "Each event all or nothing, in order, with its own status and the body consume would answer.",
+    apiKey: true,
+    body: usageBatchBody,
+    answer: usageBatchAnswer,
+    errors: ["not_found"],
+  },
+  "POST /api/v1/ai/authorize": {
+    operationId: "authorizeAi",
+    summary: "Hold AI budget for one model call",
+    description: "Holds the call's cost at its most expensive against the member's allocation, the org's AI pool and prepaid credits.",
+    apiKey: true,
+    body: aiAuthorizeBody,
+    answer: aiAuthorization,
+    errors: ["ai_access_paused", "forbidden", "not_found", "ai_budget_exhausted", "user_allocation_exceeded"],
+  },
+  "POST /api/v1/ai/settle": {
+    operationId: "settleAi",
+    summary: "Charge what the call used",
+    description: "Charges the tokens the call used at the price of its authorization and frees the rest of the hold. A retry answers the same settlement.",
+    apiKey: true,
+    body: aiSettleBody,
+    answer: aiSettlement,
+    errors: ["not_found", "idempotency_conflict"],
+  },
+  "POST /api/v1/ai/release": {
+    operationId: "releaseAi",
+    summary: "Give back a hold unused",
+    apiKey: true,
+    body: aiReleaseBody,
+    answer: aiRelease,
+    errors: ["not_found", "idempotency_conflict"],
+  },
+} satisfies Record<string, RouteContract>;
