@@ -69,6 +69,8 @@ function buildDocument() {
     },
     servers: [{ url: "/" }],
     components: {
+      // Every error body, with every code: the per-status answers above narrow the code.
+      schemas: { Error: errorBody },
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", description: "An org API key from Admin > API keys." },
       },
