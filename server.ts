@@ -5,6 +5,7 @@ import { ENDPOINTS } from "@/app/api/endpoints";
 import { loadEnvFiles } from "@/lib/config/env-files";
 import { refuseUnsafeProduction } from "@/lib/config/production-safety";
 import { createAppServer } from "@/lib/http/app-server";
+import { logger } from "@/lib/observability/log";
 
 /**
  * The production server (`npm start`): Next.js for pages, sign-in and
@@ -30,7 +31,7 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createAppServer(ENDPOINTS, handle);
-server.listen(port, hostname, () => console.log(`> Ledgerline ready on http://${hostname}:${port}`));
+server.listen(port, hostname, () => logger().info({ url: `http://${hostname}:${port}` }, "Ledgerline ready"));
 
 // Finish the requests in flight, then leave; a request still running after 10 s is cut.
 function shutDown() {

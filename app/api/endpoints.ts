@@ -9,6 +9,8 @@ import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { metered } from "@/lib/observability/metered";
+import { metricsEndpoint } from "@/lib/observability/metrics-endpoint";
 
 /**
  * The enforcement API, defined once. The route files under app/api adapt each
@@ -48,46 +50,64 @@ export function storeReadiness(sql: () => SqlExecutor): Endpoint {
 
 export const readiness = storeReadiness(() => store().sql);
 
+/** Prometheus metrics for a scraper with METRICS_TOKEN; 404 while it is unset. */
+export const prometheusMetrics = metricsEndpoint();
+
 /** The API described as OpenAPI 3.1, from the schemas the routes parse with; rendered at /api/docs. */
 export const openApi: Endpoint = async () => ({ status: 200, body: openApiDocument() });
 
-export const usageSnapshot = withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId));
+export const usageSnapshot = metered("usage", withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId)));
 
-export const usageCheck = withApiKey(usageCheckBody, ({ sql, orgId, body }) => checkUsage(sql, { ...body, orgId }));
+export const usageCheck = metered("check", withApiKey(usageCheckBody, ({ sql, orgId, body }) => checkUsage(sql, { ...body, orgId })));
 
-export const usageConsume = withApiKey(
-  usageConsumeBody,
-  ({ sql, orgId, apiKeyHash, body }) => consumeUsage(sql, { ...body, orgId }, { apiKeyHash }),
-  { keyCheckedByStore: true },
+export const usageConsume = metered(
+  "consume",
+  withApiKey(
+    usageConsumeBody,
+    ({ sql, orgId, apiKeyHash, body }) => consumeUsage(sql, { ...body, orgId }, { apiKeyHash }),
+    { keyCheckedByStore: true },
+  ),
 );
 
 /** Up to 1,000 events per request, each all or nothing with its own answer. */
-export const usageBatch = withApiKey(
-  usageBatchBody,
-  async ({ sql, orgId, apiKeyHash, body }) => {
-    const outcomes = await consumeBatch(sql, orgId, body.events, { apiKeyHash });
-    const results = outcomes.map((o) => (o.ok ? { status: 200, ...o.decision } : { status: o.error.status, ...o.error.toJSON() }));
-    return { admitted: outcomes.filter((o) => o.ok).length, denied: outcomes.filter((o) => !o.ok).length, results };
-  },
-  { keyCheckedByStore: true, maxBodyBytes: 1024 * 1024 },
+export const usageBatch = metered(
+  "batch",
+  withApiKey(
+    usageBatchBody,
+    async ({ sql, orgId, apiKeyHash, body }) => {
+      const outcomes = await consumeBatch(sql, orgId, body.events, { apiKeyHash });
+      const results = outcomes.map((o) => (o.ok ? { status: 200, ...o.decision } : { status: o.error.status, ...o.error.toJSON() }));
+      return { admitted: outcomes.filter((o) => o.ok).length, denied: outcomes.filter((o) => !o.ok).length, results };
+    },
+    { keyCheckedByStore: true, maxBodyBytes: 1024 * 1024 },
+  ),
 );
 
-export const aiAuthorize = withApiKey(
-  aiAuthorizeBody,
-  ({ sql, orgId, apiKeyHash, body }) => authorizeAi(sql, { ...body, orgId }, undefined, apiKeyHash),
-  { keyCheckedByStore: true },
+export const aiAuthorize = metered(
+  "ai_authorize",
+  withApiKey(
+    aiAuthorizeBody,
+    ({ sql, orgId, apiKeyHash, body }) => authorizeAi(sql, { ...body, orgId }, undefined, apiKeyHash),
+    { keyCheckedByStore: true },
+  ),
 );
 
-export const aiSettle = withApiKey(
-  aiSettleBody,
-  ({ sql, orgId, apiKeyHash, body }) => settleAi(sql, { ...body, orgId }, apiKeyHash),
-  { keyCheckedByStore: true },
+export const aiSettle = metered(
+  "ai_settle",
+  withApiKey(
+    aiSettleBody,
+    ({ sql, orgId, apiKeyHash, body }) => settleAi(sql, { ...body, orgId }, apiKeyHash),
+    { keyCheckedByStore: true },
+  ),
 );
 
-export const aiRelease = withApiKey(
-  aiReleaseBody,
-  ({ sql, orgId, apiKeyHash, body }) => releaseAi(sql, orgId, body.authorizationId, apiKeyHash),
-  { keyCheckedByStore: true },
+export const aiRelease = metered(
+  "ai_release",
+  withApiKey(
+    aiReleaseBody,
+    ({ sql, orgId, apiKeyHash, body }) => releaseAi(sql, orgId, body.authorizationId, apiKeyHash),
+    { keyCheckedByStore: true },
+  ),
 );
 
 /** Method and path of every endpoint above, as the enforcement server routes them. */
@@ -95,6 +115,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   "GET /api/health": health,
   "GET /api/ready": readiness,
   "GET /api/v1/openapi.json": openApi,
+  "GET /metrics": prometheusMetrics,
   "GET /api/v1/usage": usageSnapshot,
   "POST /api/v1/usage/check": usageCheck,
   "POST /api/v1/usage/consume": usageConsume,

@@ -11,6 +11,7 @@ import { auditActor, requireAdmin, type Actor } from "./actor";
 import { invitationEmail, type InvitationLetter } from "./invitation-email";
 import { INVITATION_TTL_MS, newInvitationToken } from "./invitation-token";
 import { lockSeats, requireFreeSeat, type SeatType } from "./seats";
+import { logger } from "@/lib/observability/log";
 
 export interface InvitationInput {
   email: string;
@@ -153,7 +154,7 @@ async function post(mailer: Mailer, letter: InvitationLetter): Promise<boolean> 
     await mailer.send(invitationEmail(letter));
     return true;
   } catch (error) {
-    console.error(`Invitation ${letter.invitationId} was saved but not emailed:`, error);
+    logger().error({ err: error, invitationId: letter.invitationId }, "invitation saved but not emailed");
     return false;
   }
 }

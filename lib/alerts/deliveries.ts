@@ -5,6 +5,7 @@ import type { AlertEmailContent } from "./alert-payloads";
 import { retryDelayMs } from "./retry-schedule";
 import { SIGNATURE_HEADER, signatureHeader } from "./webhook-signature";
 import { postWebhook, type PostOutcome } from "./webhook-post";
+import { metrics } from "@/lib/observability/metrics";
 
 /**
  * Sends due alert deliveries (webhook posts and admin emails), one row per
@@ -65,6 +66,7 @@ export async function deliverDue({ db, mailer }: { db: PrismaClient; mailer: Mai
           const outcome = delivery.channel === "webhook" ? await sendWebhook(db, delivery, now) : await sendEmail(mailer, delivery);
           await recordOutcome(db, delivery, outcome, now);
           totals[outcome.ok ? "succeeded" : "failed"] += 1;
+          metrics().alertDeliveries.inc({ channel: delivery.channel, outcome: outcome.ok ? "succeeded" : "failed" });
         }),
       );
       if (claimed.length < CLAIM) break;

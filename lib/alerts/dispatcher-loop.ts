@@ -2,6 +2,7 @@ import { z } from "zod";
 import { store } from "@/lib/db/process-store";
 import { appMailer } from "@/lib/mail/app-mailer";
 import { dispatchAlerts } from "./dispatch";
+import { logger } from "@/lib/observability/log";
 
 const loopEnv = z.object({
   /** How often the server process runs a dispatcher pass; 0 leaves dispatching to another process. */
@@ -26,7 +27,7 @@ export function startAlertDispatcher(env: NodeJS.ProcessEnv = process.env) {
       if (failing) console.info("Alert dispatcher recovered.");
       failing = false;
     } catch (error) {
-      if (!failing) console.error("Alert dispatcher pass failed; retrying every tick until it recovers:", (error as Error).message);
+      if (!failing) logger().error({ err: error }, "alert dispatcher pass failed; retrying every tick until it recovers");
       failing = true;
     }
     state.ledgerlineDispatcher = setTimeout(tick, intervalMs).unref();

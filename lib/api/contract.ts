@@ -13,10 +13,12 @@ export interface RouteContract {
   operationId: string;
   summary: string;
   description?: string;
-  /** Whether the route takes the org's API key as a bearer token. */
-  apiKey: boolean;
+  /** The bearer token the route takes: an org's API key, the deployment's METRICS_TOKEN, or none. */
+  auth: "apiKey" | "metricsToken" | "none";
   body?: z.ZodType;
   answer: z.ZodType;
+  /** The answer's media type when it is not JSON. */
+  answerType?: string;
   /** The errors this route can answer, beside those every API-key route can. */
   errors: ErrorCode[];
 }
@@ -29,7 +31,7 @@ export const CONTRACT = {
     operationId: "health",
     summary: "Liveness",
     description: "Constant JSON without touching the store, so a supervisor never restarts a healthy process because the database is down.",
-    apiKey: false,
+    auth: "none",
     answer: healthAnswer,
     errors: [],
   },
@@ -37,22 +39,32 @@ export const CONTRACT = {
     operationId: "ready",
     summary: "Readiness",
     description: "200 while the store answers a trivial query within 2 s, else 503: for a load balancer.",
-    apiKey: false,
+    auth: "none",
     answer: readinessAnswer,
     errors: ["store_unavailable"],
   },
   "GET /api/v1/openapi.json": {
     operationId: "openApiDocument",
     summary: "This document",
-    apiKey: false,
+    auth: "none",
     answer: z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) }),
     errors: [],
+  },
+  "GET /metrics": {
+    operationId: "metrics",
+    summary: "Prometheus metrics",
+    description:
+      "Decisions by route, metric and outcome, latency histograms, coalesced batch sizes, the connection pool, webhook outcomes and alert deliveries, in Prometheus' text format. Needs the METRICS_TOKEN as a bearer token; while METRICS_TOKEN is unset the route answers 404.",
+    auth: "metricsToken",
+    answer: z.string(),
+    answerType: "text/plain; version=0.0.4",
+    errors: ["unauthorized", "not_found"],
   },
   "GET /api/v1/usage": {
     operationId: "usage",
     summary: "The org's usage snapshot",
     description: "Meters, the AI pool by feature and tier, credits, the billing period and every member's usage: what Settings > Usage shows.",
-    apiKey: true,
+    auth: "apiKey",
     answer: usageSnapshot,
     errors: ["not_found"],
   },
@@ -60,7 +72,7 @@ export const CONTRACT = {
     operationId: "check",
     summary: "Would this usage be admitted?",
     description: "The same decision as consume, recorded nowhere: `allowed` says whether it would fit.",
-    apiKey: true,
+    auth: "apiKey",
     body: usageCheckBody,
     answer: usageDecision,
     errors: ["forbidden", "not_found", "quantity_out_of_range"],
@@ -70,7 +82,7 @@ export const CONTRACT = {
     summary: "Record usage if it fits",
     description:
       "All or nothing: admitted and recorded, or refused with nothing recorded. The same idempotency key with the same body answers the first answer again; with another body, 409.",
-    apiKey: true,
+    auth: "apiKey",
     body: usageConsumeBody,
     answer: usageDecision,
     errors: ["forbidden", "not_found", "idempotency_conflict", "quantity_out_of_range", "limit_exceeded", "user_allocation_exceeded"],
@@ -79,7 +91,7 @@ export const CONTRACT = {
     operationId: "batch",
     summary: "Record up to 1,000 usage events",
     description: "Each event all or nothing, in order, with its own status and the body consume would answer.",
-    apiKey: true,
+    auth: "apiKey",
     body: usageBatchBody,
     answer: usageBatchAnswer,
     errors: ["not_found"],
@@ -88,7 +100,7 @@ export const CONTRACT = {
     operationId: "authorizeAi",
     summary: "Hold AI budget for one model call",
     description: "Holds the call's cost at its most expensive against the member's allocation, the org's AI pool and prepaid credits.",
-    apiKey: true,
+    auth: "apiKey",
     body: aiAuthorizeBody,
     answer: aiAuthorization,
     errors: ["ai_access_paused", "forbidden", "not_found", "ai_budget_exhausted", "user_allocation_exceeded"],
@@ -97,7 +109,7 @@ export const CONTRACT = {
     operationId: "settleAi",
     summary: "Charge what the call used",
     description: "Charges the tokens the call used at the price of its authorization and frees the rest of the hold. A retry answers the same settlement.",
-    apiKey: true,
+    auth: "apiKey",
     body: aiSettleBody,
     answer: aiSettlement,
     errors: ["not_found", "idempotency_conflict"],
@@ -105,7 +117,7 @@ export const CONTRACT = {
   "POST /api/v1/ai/release": {
     operationId: "releaseAi",
     summary: "Give back a hold unused",
-    apiKey: true,
+    auth: "apiKey",
     body: aiReleaseBody,
     answer: aiRelease,
     errors: ["not_found", "idempotency_conflict"],

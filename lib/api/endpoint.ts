@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER, requestIdFor } from "@/lib/observability/request-id";
 import { ApiError } from "./errors";
 
 /**
@@ -12,7 +13,9 @@ export interface ApiRequest {
 
 export interface ApiReply {
   status: number;
+  /** Sent as JSON, or as it is when contentType is given (then a string). */
   body: unknown;
+  contentType?: string;
   headers?: Record<string, string>;
 }
 
@@ -21,16 +24,19 @@ export type Endpoint = (request: ApiRequest) => Promise<ApiReply>;
 export const payloadTooLarge = (maxBytes: number) =>
   new ApiError("payload_too_large", `Request bodies are limited to ${maxBytes} bytes.`);
 
-/** Adapts an endpoint to a Next.js route handler. */
+/** Adapts an endpoint to a Next.js route handler (the production server answers endpoints itself: lib/http). */
 export function nextRoute(endpoint: Endpoint) {
   return async (request: Request): Promise<Response> => {
+    const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER));
     const reply = await endpoint({
-      headers: request.headers,
+      headers: { get: (name) => (name.toLowerCase() === REQUEST_ID_HEADER ? requestId : request.headers.get(name)) },
       async text(maxBytes) {
         return new TextDecoder().decode(await readBodyWithin(request, maxBytes, () => payloadTooLarge(maxBytes)));
       },
     });
-    return Response.json(reply.body, { status: reply.status, headers: reply.headers });
+    const headers = { ...reply.headers, "X-Request-Id": requestId };
+    if (reply.contentType) return new Response(String(reply.body), { status: reply.status, headers: { ...headers, "Content-Type": reply.contentType } });
+    return Response.json(reply.body, { status: reply.status, headers });
   };
 }
 

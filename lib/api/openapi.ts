@@ -39,15 +39,15 @@ function errorResponses(codes: ErrorCode[]): ZodOpenApiResponsesObject {
 }
 
 function operation(contract: RouteContract): ZodOpenApiOperationObject {
-  const errors = contract.apiKey ? [...new Set([...API_KEY_ERRORS, ...contract.errors])] : contract.errors;
+  const errors = contract.auth === "apiKey" ? [...new Set([...API_KEY_ERRORS, ...contract.errors])] : contract.errors;
   return {
     operationId: contract.operationId,
     summary: contract.summary,
     description: contract.description,
-    security: contract.apiKey ? [{ apiKey: [] }] : [],
+    security: contract.auth === "none" ? [] : [{ [contract.auth]: [] }],
     requestBody: contract.body ? { required: true, content: { "application/json": { schema: contract.body } } } : undefined,
     responses: {
-      "200": { description: contract.summary, content: { "application/json": { schema: contract.answer } } },
+      "200": { description: contract.summary, content: { [contract.answerType ?? "application/json"]: { schema: contract.answer } } },
       ...errorResponses(errors),
     },
   };
@@ -73,6 +73,7 @@ function buildDocument() {
       schemas: { Error: errorBody },
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", description: "An org API key from Admin > API keys." },
+        metricsToken: { type: "http", scheme: "bearer", description: "The deployment's METRICS_TOKEN." },
       },
     },
     paths,

@@ -1,4 +1,5 @@
 import type { ApiReply } from "./endpoint";
+import { logger } from "@/lib/observability/log";
 import { ApiError } from "./errors";
 
 /** Turns any error into the API's JSON shape; the store being down is a 503, never a 500. */
@@ -42,6 +43,6 @@ function unexpected(error: unknown): ApiError {
   if (isStoreUnavailable(error)) {
     return new ApiError("store_unavailable", "The usage store is unavailable; nothing was recorded. Retry shortly.", {}, 2);
   }
-  console.error(error);
+  logger().error({ err: error }, "unexpected error answered as 500");
   return new ApiError("internal_error", "Something went wrong on our side; nothing was recorded.");
 }

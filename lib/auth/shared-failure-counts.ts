@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { processSingleton } from "@/lib/process/singleton";
+import { logger } from "@/lib/observability/log";
 
 /**
  * Failure counts shared by every app instance, in Redis (REDIS_URL). Only a
@@ -38,7 +39,7 @@ export function createSharedFailureCounts(url: string, prefix = "ledgerline:"): 
   const report = (error: Error) => {
     if (reported) return;
     reported = true;
-    console.error(`Abuse limits: Redis at REDIS_URL is unreachable (${error.message}); each instance counts failures alone until it is back.`);
+    logger().warn({ err: error }, "abuse limits: Redis at REDIS_URL is unreachable; each instance counts failures alone until it is back");
   };
   commands.on("error", report).on("ready", () => (reported = false));
   subscriber.on("error", report);

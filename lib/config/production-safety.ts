@@ -24,6 +24,10 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   else if (!isDemoDeployment(env) && secret.length < MIN_SECRET_LENGTH) {
     problems.push(`AUTH_SECRET is shorter than ${MIN_SECRET_LENGTH} characters: set it to a long random string (\`openssl rand -base64 32\`).`);
   }
+  const metricsToken = env.METRICS_TOKEN?.trim() ?? "";
+  if (metricsToken && !isDemoDeployment(env) && metricsToken.length < MIN_SECRET_LENGTH) {
+    problems.push(`METRICS_TOKEN is shorter than ${MIN_SECRET_LENGTH} characters: set a long random one (\`openssl rand -hex 32\`), or unset it to turn /metrics off.`);
+  }
   if (isDemoDeployment(env)) return problems;
   for (const [name, shipped] of Object.entries(SHIPPED_DEFAULTS)) {
     if (env[name]?.trim() === shipped) {

@@ -7,6 +7,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { storeSettings, type StoreLocation, type StoreSettings } from "./connection";
 import { createWorkerRouter } from "./citus/worker-routing";
 import type { SqlExecutor } from "./sql-executor";
+import { logger } from "@/lib/observability/log";
 
 export interface OpenStore {
   prisma: PrismaClient;
@@ -14,6 +15,8 @@ export interface OpenStore {
   sql: SqlExecutor;
   /** True when requests cannot run concurrently (embedded PGlite is one connection). */
   singleConnection: boolean;
+  /** The connection pool's state, for the metrics (a server store only). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -29,13 +32,14 @@ export function openStore(location: StoreLocation, settings: Partial<StoreSettin
     const pool = new pg.Pool({ ...poolConfig, connectionString: location.url, max: poolSize });
     // An idle connection that dies (the server restarts, the network drops) is
     // only dropped from the pool; without this listener it would crash the process.
-    pool.on("error", (error) => console.error(`Postgres connection lost: ${error.message}`));
+    pool.on("error", (error) => logger().warn({ err: error }, "Postgres connection lost"));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const workers = citusRouting === "workers" ? createWorkerRouter(pool, { url: location.url, poolSize, poolConfig }) : null;
     const poolFor = async (orgId: string | undefined) => (workers && orgId ? ((await workers.poolFor(orgId)) ?? pool) : pool);
     return {
       prisma,
       singleConnection: false,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       sql: {
         exec: async (text) => void (await pool.query(text)),
         query: async (text, params, options) =>

@@ -12,3 +12,6 @@ export function store(): OpenStore {
 }
 
 export const db = () => store().prisma;
+
+/** The process's store if one was opened, without opening it (for the metrics). */
+export const openedStore = (): OpenStore | undefined => globalStore.ledgerlineStore;

@@ -3,6 +3,7 @@ import type { Endpoint } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { errorReply } from "@/lib/api/respond";
 import { CLIENT_ADDRESS_HEADER, parseTrustedProxies, resolveClientAddress, type TrustedProxies } from "./client-address";
+import { REQUEST_ID_HEADER, requestIdFor } from "@/lib/observability/request-id";
 import { apiPath } from "./api-path";
 import { headerValue, sendReply, serveEndpoint } from "./serve-endpoint";
 
@@ -20,8 +21,8 @@ interface AppServerOptions {
 
 /**
  * One HTTP server for the whole app. Every request first gets its client
- * address from the socket (see client-address.ts), passed on in one header
- * for the endpoints and Next alike. Requests for an endpoint ("METHOD /path",
+ * address from the socket (see client-address.ts) and its request id, passed
+ * on in headers for the endpoints and Next alike. Requests for an endpoint ("METHOD /path",
  * after normalising the path) are answered directly, as is anything else under
  * /api/v1/ (404 or 405). Everything else (pages, sign-in, webhooks) goes to
  * `fallback`, Next's request handler in production, with its body bounded:
@@ -41,6 +42,10 @@ export function createAppServer(
 
   const server = createServer((request, response) => {
     request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(request.socket.remoteAddress, headerValue(request, "x-forwarded-for") ?? undefined, trustedProxies);
+    // Every answer, API or page, names its request; the log lines about it carry the same id.
+    const requestId = requestIdFor(headerValue(request, REQUEST_ID_HEADER));
+    request.headers[REQUEST_ID_HEADER] = requestId;
+    response.setHeader("X-Request-Id", requestId);
     const path = apiPath(request.url ?? "/");
     const endpoint = endpoints[`${request.method} ${path}`];
     if (endpoint) return void serveEndpoint(endpoint, request, response);

@@ -31,7 +31,7 @@ const UNREAD_BODY_GRACE_MS = 2_000;
 export function sendReply(request: IncomingMessage, response: ServerResponse, reply: ApiReply) {
   let payload: string;
   try {
-    payload = JSON.stringify(reply.body);
+    payload = reply.contentType ? String(reply.body) : JSON.stringify(reply.body);
   } catch (error) {
     reply = errorReply(error);
     payload = JSON.stringify(reply.body);
@@ -39,7 +39,7 @@ export function sendReply(request: IncomingMessage, response: ServerResponse, re
   const unread = !request.complete;
   response.writeHead(reply.status, {
     ...SECURITY_HEADERS,
-    "Content-Type": "application/json",
+    "Content-Type": reply.contentType ?? "application/json",
     "Content-Length": Buffer.byteLength(payload),
     ...(unread ? { Connection: "close" } : {}),
     ...reply.headers,

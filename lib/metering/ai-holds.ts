@@ -58,13 +58,13 @@ const wholeBatch = (rows: BatchRow[]) => (rows[0]?.idx === 0 ? rows[0].outcome :
  * or a refusal of the org or key, is re-run request by request, so that one
  * bad request fails alone.
  */
-function coalesced<Item, T>(run: (orgId: string, apiKeyHash: string | undefined, items: Item[]) => Promise<Answer<T>[]>) {
+function coalesced<Item, T>(kind: string, run: (orgId: string, apiKeyHash: string | undefined, items: Item[]) => Promise<Answer<T>[]>) {
   const submit = createCoalescer<Item, Answer<T>>(
     (key, items) => {
       const [orgId, apiKeyHash] = key.split("\u0000");
       return run(orgId, apiKeyHash || undefined, items);
     },
-    { isolate: failsAlone },
+    { kind, isolate: failsAlone },
   );
   return async (key: string[], item: Item): Promise<T> => {
     const answer = await submit(key.join("\u0000"), item);
@@ -79,7 +79,7 @@ interface QueuedAuthorize {
   now?: Date;
 }
 
-const submitAuthorize = coalesced<QueuedAuthorize, AiAuthorization>((orgId, apiKeyHash, items) =>
+const submitAuthorize = coalesced<QueuedAuthorize, AiAuthorization>("ai_authorize", (orgId, apiKeyHash, items) =>
   authorizeBatch(items[0].sql, orgId, apiKeyHash, items[0].now ?? new Date(), items.map((item) => item.request)));
 
 /**
@@ -197,7 +197,7 @@ interface QueuedSettle {
   request: AiSettleRequest;
 }
 
-const submitSettle = coalesced<QueuedSettle, AiSettlement>((orgId, apiKeyHash, items) =>
+const submitSettle = coalesced<QueuedSettle, AiSettlement>("ai_settle", (orgId, apiKeyHash, items) =>
   settleBatch(items[0].sql, orgId, apiKeyHash, items.map((item) => item.request)));
 
 /**
@@ -281,7 +281,7 @@ interface QueuedRelease {
   authorizationId: string;
 }
 
-const submitRelease = coalesced<QueuedRelease, AiRelease>(async (orgId, apiKeyHash, items) => {
+const submitRelease = coalesced<QueuedRelease, AiRelease>("ai_release", async (orgId, apiKeyHash, items) => {
   const rows = await items[0].sql.query<BatchRow>(
     `SELECT idx, outcome FROM ledgerline_ai_release($1, $2, $3)`,
     [orgId, apiKeyHash ?? null, items.map((item) => item.authorizationId)],

@@ -1,3 +1,5 @@
+import { observeCoalescedBatch } from "@/lib/observability/metrics";
+
 /**
  * Coalesces concurrent work for the same key into batches. The first item for
  * an idle key runs at once (no added latency when traffic is light); items that
@@ -8,9 +10,12 @@
 export function createCoalescer<Item, Result>(
   run: (key: string, items: Item[]) => Promise<Result[]>,
   {
+    kind = "other",
     maxBatch = 1_000,
     isolate = () => true,
   }: {
+    /** What the batches hold, for the batch-size metric. */
+    kind?: string;
     maxBatch?: number;
     /**
      * Whether a batch that failed with this error is run again item by item,
@@ -32,6 +37,7 @@ export function createCoalescer<Item, Result>(
   async function drain(key: string, queue: Waiting[]) {
     while (queue.length) {
       const batch = queue.splice(0, maxBatch);
+      observeCoalescedBatch(kind, batch.length);
       try {
         const results = await run(key, batch.map((w) => w.item));
         batch.forEach((w, i) => w.resolve(results[i]));

@@ -261,7 +261,7 @@ const submit = createCoalescer<Queued, EventOutcome>(
     const [orgId, apiKeyHash] = key.split("\u0000");
     return consumeBatch(items[0].sql, orgId, items.map((q) => q.event), { now: items[0].now, apiKeyHash: apiKeyHash || undefined });
   },
-  { isolate: failsAlone },
+  { kind: "consume", isolate: failsAlone },
 );
 
 /**

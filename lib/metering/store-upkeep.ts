@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ensureLedgerPartitions } from "@/lib/db/ledger-partitions";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { idempotencyWindowMs, purgeExpiredKeys } from "./idempotency-purge";
+import { logger } from "@/lib/observability/log";
 
 const upkeepEnv = z.object({
   /** How often the server process runs the upkeep; 0 leaves it to another process. */
@@ -28,7 +29,7 @@ export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, str
       if (failing) console.info("Store upkeep recovered.");
       failing = false;
     } catch (error) {
-      if (!failing) console.error("Store upkeep failed; retrying every tick until it recovers:", (error as Error).message);
+      if (!failing) logger().error({ err: error }, "store upkeep failed; retrying every tick until it recovers");
       failing = true;
     }
     state.ledgerlineUpkeep = setTimeout(tick, intervalMs).unref();

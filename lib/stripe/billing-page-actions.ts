@@ -9,6 +9,7 @@ import { requireBillingAdmin } from "./billing-admin";
 import { creditPurchaseForm, formFields, planChangeForm, portalForm } from "./billing-forms";
 import { billingFailureMessage, NOT_CONNECTED_MESSAGE, type BillingActionState } from "./billing-outcome";
 import { stripeConnected } from "./config";
+import { logger } from "@/lib/observability/log";
 
 /**
  * The billing pages' server actions. Each checks the session and the admin
@@ -57,7 +58,7 @@ async function askStripe<T>(run: () => Promise<T>): Promise<{ value: T } | { fai
     return { value: await run() };
   } catch (error) {
     // Refusals of our own (ApiError) are the admin's to fix; anything else is ours to see in the logs.
-    if (!(error instanceof ApiError)) console.error(error);
+    if (!(error instanceof ApiError)) logger().error({ err: error }, "billing action failed");
     return { failed: { tone: "error", message: billingFailureMessage(error) } };
   }
 }

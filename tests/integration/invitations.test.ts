@@ -8,6 +8,7 @@ import { outboxMailer } from "@/lib/mail/outbox-mailer";
 import { authorizeAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
 import { createOrg, onServer } from "../support/store";
+import { logger } from "@/lib/observability/log";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
 let n = 0;
@@ -170,10 +171,10 @@ describe("invitations", () => {
   it("keeps the invitation when the mailer fails, so Resend can try again", async () => {
     const { db, admin } = await freeOrg();
     const failing = { send: async () => Promise.reject(new Error("SMTP down")) };
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const logged = vi.spyOn(logger(), "error");
     const sent = await inviteMember(db, admin, { email: email(), role: "user", seatType: "collaborator" }, failing, NOW);
     expect(sent.emailed).toBe(false);
-    expect(logged).toHaveBeenCalledWith(`Invitation ${sent.invitationId} was saved but not emailed:`, expect.any(Error));
+    expect(logged).toHaveBeenCalledWith({ err: expect.any(Error), invitationId: sent.invitationId }, "invitation saved but not emailed");
     logged.mockRestore();
     expect(await db.invitation.count({ where: { id: sent.invitationId } })).toBe(1);
   });

@@ -10,7 +10,7 @@ import { createAppServer } from "@/lib/http/app-server";
 import { createApiKey } from "../support/api";
 import { createOrg } from "../support/store";
 
-type Operation = { responses: Record<string, { content?: { "application/json": { schema: Schema } }; headers?: Record<string, unknown> }> };
+type Operation = { responses: Record<string, { content?: Record<string, { schema: Schema }>; headers?: Record<string, unknown> }> };
 type Schema = { properties?: Record<string, Schema>; enum?: string[] };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, unknown> } };
 
@@ -66,7 +66,7 @@ describe("the OpenAPI document", () => {
     for (const item of Object.values(document.paths)) {
       for (const op of Object.values(item)) {
         for (const [status, response] of Object.entries(op.responses)) {
-          for (const code of response.content?.["application/json"].schema.properties?.error?.properties?.code.enum ?? []) {
+          for (const code of response.content?.["application/json"]?.schema.properties?.error?.properties?.code.enum ?? []) {
             expect(ERROR_STATUS[code as ErrorCode]).toBe(Number(status));
             codes.add(code);
           }
@@ -89,6 +89,7 @@ describe("real answers match the document", () => {
     await answerOf("GET /api/health", null);
     await answerOf("GET /api/ready", null);
     await answerOf("GET /api/v1/openapi.json", null);
+    expect((await answerOf("GET /metrics", null)).status).toBe(404);
     await answerOf("GET /api/v1/usage", key);
     expect((await answerOf("GET /api/v1/usage", "ll_not_a_key")).status).toBe(401);
 

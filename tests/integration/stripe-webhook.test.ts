@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { createOrg, onServer, testStore } from "../support/store";
 import { newSubscriptionId, stripeEvent, subscriptionObject } from "../support/stripe-objects";
 import { auditTrail, deliver, linkToStripe, recordedEvents } from "../support/stripe-webhook";
+import { logger } from "@/lib/observability/log";
 
 /** The route's contract: signatures, exactly-once, unknown types, errors that make Stripe retry. */
 
@@ -106,7 +107,7 @@ describe("exactly once", () => {
     const { customer } = await linkToStripe(orgId);
     const subscription = subscriptionObject({ id: newSubscriptionId(), customer, priceId: "price_enterprise_custom", anchor: new Date() });
     const event = stripeEvent("customer.subscription.created", subscription, { created: new Date() });
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logged = vi.spyOn(logger(), "error");
     const failed = await deliver(event);
     expect(logged).toHaveBeenCalledTimes(1);
     logged.mockRestore();

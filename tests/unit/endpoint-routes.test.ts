@@ -8,7 +8,7 @@ import { ENDPOINTS } from "@/app/api/endpoints";
  * ENDPOINTS itself, and `next dev` (and the route tests) reach the same
  * endpoints through the route files. They must serve the same paths and methods.
  */
-const ROUTES_ROOT = "app/api";
+const ROUTES_ROOTS = ["app/api", "app/metrics"];
 // Next-only routes: Auth.js's own handlers, the Stripe webhook (raw bytes, verified before anything else)
 // and the API reference page with its script (HTML and JavaScript, not the API's JSON).
 const NEXT_ONLY = new Set(["/api/auth/[...nextauth]", "/api/webhooks/stripe", "/api/docs", "/api/docs/reference.js"]);
@@ -25,7 +25,7 @@ function routeFiles(dir: string): string[] {
 describe("ENDPOINTS and the route files", () => {
   it("serve the same paths and methods", async () => {
     const served: string[] = [];
-    for (const file of routeFiles(ROUTES_ROOT)) {
+    for (const file of ROUTES_ROOTS.flatMap(routeFiles)) {
       const route = `/${path.dirname(file).slice("app/".length)}`;
       if (NEXT_ONLY.has(route)) continue;
       const handlers = (await import(`@/${file.replace(/\.ts$/, "")}`)) as Record<string, unknown>;

@@ -21,6 +21,12 @@ describe("a production server's environment", () => {
     expect(productionProblems(env({ AUTH_SECRET: "short" }))).toEqual([expect.stringMatching(/^AUTH_SECRET is shorter than 32/)]);
   });
 
+  it("is refused with a short METRICS_TOKEN, and accepted without one (then /metrics answers 404)", () => {
+    expect(productionProblems(env({ AUTH_SECRET: goodSecret, METRICS_TOKEN: "short" }))).toEqual([expect.stringMatching(/^METRICS_TOKEN is shorter than 32/)]);
+    expect(productionProblems(env({ AUTH_SECRET: goodSecret, METRICS_TOKEN: goodSecret }))).toEqual([]);
+    expect(productionProblems(env({ AUTH_SECRET: goodSecret }))).toEqual([]);
+  });
+
   it("is accepted with its own secrets, or as a demo deployment on the shipped ones", () => {
     expect(productionProblems(env({ AUTH_SECRET: goodSecret, STRIPE_WEBHOOK_SECRET: "whsec_live_one" }))).toEqual([]);
     expect(productionProblems(env({ ...SHIPPED_DEFAULTS, LEDGERLINE_DEMO: "true" }))).toEqual([]);

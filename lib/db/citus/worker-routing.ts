@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import pg from "pg";
 import { hasCitus } from "./distribution";
+import { logger } from "@/lib/observability/log";
 
 /**
  * With CITUS_ROUTING=workers, the enforcement calls of an org go straight to
@@ -40,7 +41,7 @@ export function createWorkerRouter(coordinator: pg.Pool, settings: { url: string
       url.hostname = host;
       url.port = port;
       pool = new pg.Pool({ ...settings.poolConfig, connectionString: url.toString(), max: settings.poolSize });
-      pool.on("error", (error) => console.error(`Postgres connection to worker ${node} lost: ${error.message}`));
+      pool.on("error", (error) => logger().warn({ err: error, node }, "Postgres connection to a worker lost"));
       pools.set(node, pool);
     }
     return pool;

@@ -1,7 +1,8 @@
 import { readBodyWithin } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
-import { errorResponse } from "@/lib/api/respond";
+import { errorReply } from "@/lib/api/respond";
 import { db } from "@/lib/db";
+import { metrics } from "@/lib/observability/metrics";
 import { webhookSecret } from "@/lib/stripe/config";
 import { handleStripeEvent } from "@/lib/stripe/handle-event";
 import { verifyStripeEvent } from "@/lib/stripe/verify-event";
@@ -23,9 +24,12 @@ export async function POST(request: Request): Promise<Response> {
     const body = await readBodyWithin(request, MAX_EVENT_BYTES, tooLarge);
     const event = verifyStripeEvent(body, request.headers.get("stripe-signature"), secret);
     await handleStripeEvent(db(), event);
+    metrics().webhooks.inc({ outcome: "received" });
     return Response.json({ received: true });
   } catch (error) {
-    return errorResponse(error);
+    const { status, body, headers } = errorReply(error);
+    metrics().webhooks.inc({ outcome: (body as { error: { code: string } }).error.code });
+    return Response.json(body, { status, headers });
   }
 }
 
