@@ -30,6 +30,8 @@ const app = next({ dev: false, port, hostname });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+if (!process.env.SMTP_URL) logger().warn("SMTP_URL is not set: invitations and alert emails stay in the outbox at Admin > Mail outbox");
+
 const server = createAppServer(ENDPOINTS, handle);
 server.listen(port, hostname, () => logger().info({ url: `http://${hostname}:${port}` }, "Ledgerline ready"));
 

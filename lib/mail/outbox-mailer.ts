@@ -9,7 +9,7 @@ export function outboxMailer(db: PrismaClient): Mailer {
   return {
     async send(message) {
       await db.mailOutboxMessage.createMany({
-        data: [{ orgId: message.orgId, toEmail: message.to, subject: message.subject, textBody: message.text, idempotencyKey: message.idempotencyKey }],
+        data: [{ orgId: message.orgId, toEmail: message.to, subject: message.subject, textBody: message.text, idempotencyKey: message.idempotencyKey, sentAt: new Date() }],
         skipDuplicates: true,
       });
     },

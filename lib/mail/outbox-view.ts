@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 
-/** Admin > Mail outbox: what the development mailer sent for this org, newest first. */
+/** Admin > Mail outbox: every message sent for this org (the development outbox and SMTP alike), newest first. */
 
 export interface OutboxMessageView {
   id: string;
