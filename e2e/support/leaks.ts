@@ -1,4 +1,4 @@
-import { AI_MODEL_IDS } from "@/lib/limits/ai-models";
+import { SEEDED_MODEL_IDS } from "../../tests/support/seeded-models";
 
 /**
  * What must never reach a plain user's browser. Money is matched with its
@@ -6,7 +6,7 @@ import { AI_MODEL_IDS } from "@/lib/limits/ai-models";
  * inside the RSC payload, not a price.
  */
 export const MONEY = /\$\s?\d{1,3}(,\d{3})*\.\d{2}/;
-const MODEL_NAMES = new RegExp([...AI_MODEL_IDS.map((id) => id.replace(/\./g, "\\.")), "claude", "gpt-\\d"].join("|"), "i");
+const MODEL_NAMES = new RegExp([...SEEDED_MODEL_IDS.map((id) => id.replace(/\./g, "\\.")), "claude", "gpt-\\d"].join("|"), "i");
 
 export function leaksIn(text: string): string[] {
   const found: string[] = [];

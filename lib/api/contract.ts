@@ -103,7 +103,7 @@ export const CONTRACT = {
     auth: "apiKey",
     body: aiAuthorizeBody,
     answer: aiAuthorization,
-    errors: ["ai_access_paused", "forbidden", "not_found", "ai_budget_exhausted", "user_allocation_exceeded"],
+    errors: ["ai_access_paused", "forbidden", "not_found", "unknown_model", "ai_budget_exhausted", "user_allocation_exceeded"],
   },
   "POST /api/v1/ai/settle": {
     operationId: "settleAi",

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   length_required: 411,
   payload_too_large: 413,
   quantity_out_of_range: 422,
+  unknown_model: 422,
   limit_exceeded: 429,
   user_allocation_exceeded: 429,
   ai_budget_exhausted: 429,

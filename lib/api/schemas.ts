@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AI_FEATURES, AI_MODEL_IDS } from "@/lib/limits/ai-models";
+import { AI_FEATURES } from "@/lib/limits/ai-models";
+import { MODEL_ID } from "@/lib/limits/model-catalog";
 import { METRIC_IDS } from "@/lib/limits/metrics";
 
 /** Request bodies of the enforcement API. Unknown fields are rejected, not ignored. */
@@ -22,7 +23,8 @@ export const usageConsumeBody = usageCheckBody.extend({ idempotencyKey: id });
 export const aiAuthorizeBody = z.strictObject({
   userId: id,
   feature: z.enum(AI_FEATURES),
-  model: z.enum(AI_MODEL_IDS),
+  // Any id of the shape; one the model catalog does not hold is 422 unknown_model, naming it.
+  model: z.string().regex(MODEL_ID, "Must be a model id."),
   inputTokens: tokens,
   maxOutputTokens: tokens,
 });

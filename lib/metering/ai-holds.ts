@@ -3,11 +3,13 @@ import { ApiError } from "@/lib/api/errors";
 import { secondsUntilReset } from "@/lib/billing-cycle";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { allocationCeiling } from "@/lib/limits/cap-policy";
-import { priceMicros, tierOf, type AiFeature } from "@/lib/limits/ai-models";
+import type { AiFeature } from "@/lib/limits/ai-models";
+import { costMicros, type PriceLookup } from "@/lib/limits/model-catalog";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
 import { failsAlone, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { modelCatalog } from "./model-catalog-cache";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
@@ -97,10 +99,11 @@ async function authorizeBatch(
   now: Date,
   requests: AiAuthorizeRequest[],
 ): Promise<Answer<AiAuthorization>[]> {
+  const catalog = await modelCatalog(sql);
   return withOrgTerms(sql, orgId, async (terms) => {
     const members = await membersOf(sql, terms, requests.map((r) => r.userId));
     const answers: Answer<AiAuthorization>[] = [];
-    const sent: { index: number; request: AiAuthorizeRequest; allocation: number | null; hold: AiAuthorization }[] = [];
+    const sent: { index: number; request: AiAuthorizeRequest; tier: string; allocation: number | null; hold: AiAuthorization }[] = [];
     const expiresAt = new Date(now.getTime() + HOLD_TTL_MS);
     requests.forEach((request, index) => {
       const member = members.get(request.userId);
@@ -108,12 +111,17 @@ async function authorizeBatch(
         answers[index] = { ok: false, error: notAMember(request.userId) };
         return;
       }
+      const price = catalog.priceFor(request.model, now);
+      if (!price.ok) {
+        answers[index] = { ok: false, error: unknownModel(request.model, price) };
+        return;
+      }
       const hold = {
         authorizationId: `auth_${randomBytes(16).toString("hex")}`,
-        holdMicros: priceMicros(request.model, request.inputTokens, request.maxOutputTokens),
+        holdMicros: costMicros(price.version, request.inputTokens, request.maxOutputTokens),
         expiresAt: expiresAt.toISOString(),
       };
-      sent.push({ index, request, allocation: member.aiAllocationMicros, hold });
+      sent.push({ index, request, tier: price.version.tier, allocation: member.aiAllocationMicros, hold });
     });
     if (!sent.length) return answers;
 
@@ -124,7 +132,7 @@ async function authorizeBatch(
         orgId, terms.version, apiKeyHash ?? null, now, aiTerms.periodStart, aiTerms.ceiling, expiresAt,
         sent.map((s) => s.hold.authorizationId), sent.map((s) => s.request.userId), sent.map((s) => allocationCeiling(s.allocation)),
         sent.map((s) => s.hold.holdMicros), sent.map((s) => s.request.feature), sent.map((s) => s.request.model),
-        sent.map((s) => tierOf(s.request.model)),
+        sent.map((s) => s.tier),
       ],
       { name: "ledgerline_ai_authorize", orgId },
     );
@@ -173,6 +181,13 @@ async function authorizeBatch(
   }, RETRYABLE);
 }
 
+function unknownModel(model: string, lookup: Exclude<PriceLookup, { ok: true }>): ApiError {
+  const message = lookup.reason === "retired"
+    ? `Model "${model}" was retired on ${lookup.since.toISOString().slice(0, 10)} and takes no new authorizations; choose another model.`
+    : `Model "${model}" is not in the model catalog.`;
+  return new ApiError("unknown_model", message, { model });
+}
+
 export interface AiSettleRequest {
   orgId: string;
   authorizationId: string;
@@ -210,9 +225,11 @@ export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?
 }
 
 async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string | undefined, requests: AiSettleRequest[]): Promise<Answer<AiSettlement>[]> {
-  // A hold's model and period are fixed when it is taken: read them to price the calls, then settle under the lock.
-  const holds = new Map((await sql.query<{ id: string; model: string; period_start: Date }>(
-    `SELECT id, model, period_start FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[])`,
+  // A hold's model, time and period are fixed when it is taken: read them to price the calls by the
+  // catalog version the hold was priced by, then settle under the lock.
+  const catalog = await modelCatalog(sql);
+  const holds = new Map((await sql.query<{ id: string; model: string; period_start: Date; created_at: Date }>(
+    `SELECT id, model, period_start, created_at FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[])`,
     [orgId, requests.map((r) => r.authorizationId)],
     { orgId },
   )).map((hold) => [hold.id, hold]));
@@ -233,7 +250,10 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
       const sent = indexes.map((index) => requests[index]);
       const costs = sent.map((r) => {
         const hold = holds.get(r.authorizationId);
-        return hold ? priceMicros(hold.model, r.inputTokens, r.outputTokens) : 0;
+        if (!hold) return 0;
+        const version = catalog.versionAt(hold.model, new Date(hold.created_at));
+        if (!version) throw new Error(`Authorization ${hold.id} names model ${hold.model}, which has no catalog version at its time.`);
+        return costMicros(version, r.inputTokens, r.outputTokens);
       });
       const rows = await sql.query<BatchRow & { response: AiSettlement | null }>(
         `SELECT idx, outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
-import { priceMicros } from "@/lib/limits/ai-models";
+import { seededCost } from "../support/seeded-models";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
@@ -109,7 +109,7 @@ describe("coalesced AI holds", () => {
       settleAi(sql, { orgId, authorizationId: march.authorizationId, inputTokens: 0, outputTokens: 1_000 }),
       settleAi(sql, { orgId, authorizationId: april.authorizationId, inputTokens: 0, outputTokens: 2_000 }),
     ]);
-    expect([a.costMicros, b.costMicros]).toEqual([priceMicros("claude-opus-4-1", 0, 1_000), priceMicros("claude-opus-4-1", 0, 2_000)]);
+    expect([a.costMicros, b.costMicros]).toEqual([seededCost("claude-opus-4-1", 0, 1_000), seededCost("claude-opus-4-1", 0, 2_000)]);
     const { sql: read } = await testStore();
     const pools = await read.query<{ period_start: Date; used: string; held: string }>(
       `SELECT period_start, used::text, held::text FROM usage_counters WHERE org_id = $1 AND user_id = '' AND metric = 'ai_budget' ORDER BY period_start`,
@@ -166,7 +166,7 @@ describe.skipIf(!onServer)("coalesced AI holds under concurrency (real Postgres)
     const [{ credit_used }] = await read.query<{ credit_used: string }>(
       `SELECT coalesce(-sum(amount_micros) FILTER (WHERE kind = 'draw_down'), 0)::text AS credit_used FROM credit_ledger WHERE org_id = $1`, [orgId]);
     expect(Number(held)).toBe(0);
-    expect(Number(used) + Number(credit_used)).toBe(settledCount * priceMicros("claude-opus-4-1", 0, 2_000));
+    expect(Number(used) + Number(credit_used)).toBe(settledCount * seededCost("claude-opus-4-1", 0, 2_000));
     expect(await reservationMismatches(orgId)).toEqual([]);
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { priceMicros } from "@/lib/limits/ai-models";
+import { seededCost } from "../support/seeded-models";
 import { METRICS } from "@/lib/limits/metrics";
 import { authorizeAi, HOLD_TTL_MS, releaseAi, settleAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
@@ -26,7 +26,7 @@ async function pool(orgId: string) {
 
 describe("AI authorize / settle / release", () => {
   it("prices the worst case and holds it", async () => {
-    expect(priceMicros("claude-opus-4-1", 10_000, 100_000)).toBe(BIG_HOLD);
+    expect(seededCost("claude-opus-4-1", 10_000, 100_000)).toBe(BIG_HOLD);
     const { orgId, db, sql, members } = await createOrg({ members: [{}] });
     const auth = await authorizeAi(sql, { orgId, userId: members[0], ...BIG }, NOW);
     expect(auth).toMatchObject({ holdMicros: BIG_HOLD, expiresAt: new Date(NOW.getTime() + HOLD_TTL_MS).toISOString() });
@@ -102,7 +102,7 @@ describe("AI authorize / settle / release", () => {
   it("holds against the ceiling of ai_budget's cap kind in lib/limits/metrics.ts, not its bare limit", async () => {
     // $10 pool. Hard: a $10.50 hold (pool, no credits) is refused. Soft (+10%, $11): the same hold fits.
     const hold = { feature: "chat", model: "claude-opus-4-1", inputTokens: 0, maxOutputTokens: 140_000 } as const;
-    expect(priceMicros(hold.model, 0, hold.maxOutputTokens)).toBe(10_500_000);
+    expect(seededCost(hold.model, 0, hold.maxOutputTokens)).toBe(10_500_000);
     const hard = await createOrg({ overrides: { ai_budget: 10 * USD }, members: [{}] });
     expect((await rejection(authorizeAi(hard.sql, { orgId: hard.orgId, userId: hard.members[0], ...hold }, NOW))).code).toBe("ai_budget_exhausted");
     const kind = METRICS.ai_budget.capKind;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getBillingView } from "@/lib/billing-view";
 import { seedDemo } from "@/lib/demo/seed";
-import { AI_MODEL_IDS } from "@/lib/limits/ai-models";
+import { SEEDED_MODEL_IDS } from "../support/seeded-models";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { toUsageView } from "@/lib/usage-view";
 import { createOrg, testStore } from "../support/store";
@@ -11,7 +11,7 @@ import { createOrg, testStore } from "../support/store";
 const NOW = new Date("2026-11-26T12:00:00Z");
 const leaks = (value: unknown) => {
   const json = JSON.stringify(value);
-  return /\$\d|micros/i.test(json) || AI_MODEL_IDS.some((id) => json.includes(id));
+  return /\$\d|micros/i.test(json) || SEEDED_MODEL_IDS.some((id) => json.includes(id));
 };
 
 describe("usage page data on the demo", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AI_MODEL_IDS } from "@/lib/limits/ai-models";
+import { SEEDED_MODEL_IDS } from "../support/seeded-models";
 import { toUsageView } from "@/lib/usage-view";
 import { member, usageSnapshot } from "../support/usage-snapshot";
 
@@ -11,7 +11,7 @@ function leaks(value: unknown): string[] {
   return [
     ...(MONEY.test(json) ? ["dollar amount"] : []),
     ...(/micros/i.test(json) ? ["micro-dollar field"] : []),
-    ...AI_MODEL_IDS.filter((id) => json.includes(id)),
+    ...SEEDED_MODEL_IDS.filter((id) => json.includes(id)),
   ];
 }
 

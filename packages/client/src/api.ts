@@ -340,7 +340,7 @@ export interface components {
                 /** @description Some errors carry details beside code and message: zod's `issues`, or the counter's `metric`, `used`, `limit` and `resetsAt`. */
                 error: {
                     /** @enum {string} */
-                    code: "invalid_request" | "invalid_signature" | "unauthorized" | "ai_access_paused" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_conflict" | "already_exists" | "seat_limit_reached" | "length_required" | "payload_too_large" | "quantity_out_of_range" | "limit_exceeded" | "user_allocation_exceeded" | "ai_budget_exhausted" | "rate_limited" | "internal_error" | "store_unavailable" | "webhook_not_configured";
+                    code: "invalid_request" | "invalid_signature" | "unauthorized" | "ai_access_paused" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_conflict" | "already_exists" | "seat_limit_reached" | "length_required" | "payload_too_large" | "quantity_out_of_range" | "unknown_model" | "limit_exceeded" | "user_allocation_exceeded" | "ai_budget_exhausted" | "rate_limited" | "internal_error" | "store_unavailable" | "webhook_not_configured";
                     message: string;
                 } & {
                     [key: string]: unknown;
@@ -377,7 +377,7 @@ export interface components {
             /** @description Some errors carry details beside code and message: zod's `issues`, or the counter's `metric`, `used`, `limit` and `resetsAt`. */
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "invalid_signature" | "unauthorized" | "ai_access_paused" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_conflict" | "already_exists" | "seat_limit_reached" | "length_required" | "payload_too_large" | "quantity_out_of_range" | "limit_exceeded" | "user_allocation_exceeded" | "ai_budget_exhausted" | "rate_limited" | "internal_error" | "store_unavailable" | "webhook_not_configured";
+                code: "invalid_request" | "invalid_signature" | "unauthorized" | "ai_access_paused" | "forbidden" | "not_found" | "method_not_allowed" | "idempotency_conflict" | "already_exists" | "seat_limit_reached" | "length_required" | "payload_too_large" | "quantity_out_of_range" | "unknown_model" | "limit_exceeded" | "user_allocation_exceeded" | "ai_budget_exhausted" | "rate_limited" | "internal_error" | "store_unavailable" | "webhook_not_configured";
                 message: string;
             } & {
                 [key: string]: unknown;
@@ -1242,8 +1242,7 @@ export interface operations {
                     userId: string;
                     /** @enum {string} */
                     feature: "email" | "chips" | "summary" | "agent" | "coaching" | "chat";
-                    /** @enum {string} */
-                    model: "o3-pro" | "claude-opus-4-1" | "claude-sonnet-4-5" | "gpt-4.1" | "claude-haiku-4-5" | "gpt-4.1-mini" | "gpt-4.1-nano";
+                    model: string;
                     inputTokens: number;
                     maxOutputTokens: number;
                 };
@@ -1354,6 +1353,23 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "payload_too_large";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `unknown_model` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unknown_model";
                             message: string;
                         } & {
                             [key: string]: unknown;
