@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { db } from "@/lib/db";
 import { demoInviteeProviders } from "@/lib/auth/demo-invitee-provider";
+import { CHECK_EMAIL_PATH, emailProvider, emailSignInEnabled, signInAdapter } from "@/lib/auth/email-sign-in";
 import { authProviders } from "@/lib/auth/providers";
 import { maySignIn } from "@/lib/auth/sign-in-admission";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
@@ -28,13 +29,20 @@ declare module "next-auth" {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: process.env.AUTH_SECRET ?? (process.env.NODE_ENV === "development" ? SHIPPED_DEFAULTS.AUTH_SECRET : undefined),
-  providers: [...authProviders(), ...demoInviteeProviders()],
+  providers: [...authProviders(), ...demoInviteeProviders(), ...(emailSignInEnabled() ? [emailProvider()] : [])],
+  // Emailed links need a store for the links; sessions stay JWTs naming a user_sessions row.
+  adapter: emailSignInEnabled() ? signInAdapter(db) : undefined,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-  pages: { signIn: "/signin", error: "/signin" },
+  // Auth.js sends the browser to verifyRequest with `?provider=nodemailer&type=email` added.
+  pages: { signIn: "/signin", error: "/signin", verifyRequest: "/signin" },
   callbacks: {
     // Any provider: the account's email must belong to a member of an org or to an open invitation.
-    async signIn({ user }) {
-      return maySignIn(db(), user.email);
+    // Asked for an emailed link to any other address, it sends nothing and answers as if it had,
+    // so the form tells no one who is a member.
+    async signIn({ user, email }) {
+      const allowed = await maySignIn(db(), user.email);
+      if (!allowed && email?.verificationRequest) return CHECK_EMAIL_PATH;
+      return allowed;
     },
     async jwt({ token, user }) {
       if (user?.email) token.sid = await startUserSession(db(), user.email);

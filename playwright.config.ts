@@ -56,25 +56,32 @@ export default defineConfig({
     // `npm run screenshots`: pictures for review, not tests; `npm run test:e2e` leaves this project out.
     { name: "screenshots", testMatch: /\.shots\.ts$/ },
   ],
-  webServer: {
-    command: `${build}npx tsx e2e/prepare-db.ts && node .next-e2e/server.mjs`,
-    url: `${baseURL}/signin`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      // Its own build folder: a developer's `next dev` or another build in .next is left alone.
-      NEXT_DIST_DIR: ".next-e2e",
-      HOSTNAME: "127.0.0.1",
-      PORT: String(PORT),
-      DATABASE_URL: process.env.E2E_DATABASE_URL,
-      AUTH_SECRET: process.env.E2E_AUTH_SECRET,
-      AUTH_TRUST_HOST: "true",
-      // A demo deployment: the specs sign in as the demo people and call the API with the demo keys.
-      LEDGERLINE_DEMO: "true",
-      STRIPE_WEBHOOK_SECRET: process.env.E2E_STRIPE_WEBHOOK_SECRET,
-      // The demo's placeholder: the billing buttons answer "not connected" and the app never calls Stripe.
-      STRIPE_SECRET_KEY: "sk_test_placeholder",
+  webServer: [
+    // The run's inbox: the app sends its mail here over SMTP, and the specs read it (e2e/support/inbox.ts).
+    { command: "npx tsx e2e/support/mail-sink.ts", url: "http://127.0.0.1:3126/messages", reuseExistingServer: false, env: { E2E_SMTP_PORT: "3125", E2E_MAIL_PORT: "3126" } },
+    {
+      command: `${build}npx tsx e2e/prepare-db.ts && node .next-e2e/server.mjs`,
+      url: `${baseURL}/signin`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        // Its own build folder: a developer's `next dev` or another build in .next is left alone.
+        NEXT_DIST_DIR: ".next-e2e",
+        HOSTNAME: "127.0.0.1",
+        PORT: String(PORT),
+        DATABASE_URL: process.env.E2E_DATABASE_URL,
+        AUTH_SECRET: process.env.E2E_AUTH_SECRET,
+        AUTH_TRUST_HOST: "true",
+        // A demo deployment: the specs sign in as the demo people and call the API with the demo keys.
+        LEDGERLINE_DEMO: "true",
+        STRIPE_WEBHOOK_SECRET: process.env.E2E_STRIPE_WEBHOOK_SECRET,
+        // The demo's placeholder: the billing buttons answer "not connected" and the app never calls Stripe.
+        STRIPE_SECRET_KEY: "sk_test_placeholder",
+        // Real mail, to the run's own SMTP server: invitations and sign-in links arrive there.
+        SMTP_URL: "smtp://127.0.0.1:3125",
+        MAIL_FROM: "Ledgerline <no-reply@ledgerline.test>",
+      },
     },
-  },
+  ],
 });

@@ -66,7 +66,7 @@ test("invite: refused at the seat cap, sent otherwise; the link joins only the i
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Seat").selectOption("collaborator");
   await form.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByTestId("invite-message")).toHaveText(`Invitation sent to ${email}. The email is in the mail outbox.`);
+  await expect(page.getByTestId("invite-message")).toHaveText(`Invitation sent to ${email}. The email is on its way; the mail outbox keeps a copy.`);
   await expect(page.getByTestId(`invitation-${email}`)).toContainText("User · Collaborator seat · invited by Fred Brooks");
 
   // Resend replaces the link; the newest email holds the one that works.

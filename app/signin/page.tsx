@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { DemoSignIn } from "@/components/auth/demo-sign-in";
+import { EmailSignIn } from "@/components/auth/email-sign-in";
 import { ProviderSignIn } from "@/components/auth/provider-sign-in";
+import { emailSignInEnabled } from "@/lib/auth/email-sign-in";
 import { demoSignInEnabled, oauthSignInOptions } from "@/lib/auth/providers";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { BrandMark } from "@/components/ui/brand-mark";
@@ -11,6 +13,9 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "That account is not a member of any organization here and has no open invitation.",
   CredentialsSignin: "The demo sign-in was refused: that demo person is not in the database yet (run `npm run db:seed`), or the invitation is no longer open.",
   RateLimited: "Too many failed sign-in attempts from your address. Wait a few minutes and try again.",
+  EmailSignin: "The sign-in link could not be sent. Wait a few minutes and try again.",
+  Verification: "That sign-in link was already used or has expired. Ask for a new one.",
+  InvalidEmail: "That is not an email address.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -19,6 +24,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const error = typeof params.error === "string" ? (ERRORS[params.error] ?? "Sign-in failed. Please try again.") : null;
   const providers = oauthSignInOptions();
   const demo = demoSignInEnabled();
+  const email = emailSignInEnabled();
+  // Auth.js's verify-request step (see CHECK_EMAIL_PATH): a link was asked for.
+  const sent = params.type === "email";
   return (
     <main className="mx-auto max-w-2xl px-4 py-10 sm:py-16">
       <BrandMark />
@@ -28,6 +36,16 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
             {error}
           </p>
+        )}
+        {sent && (
+          <p role="status" className="mt-3 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+            Check your email: if that address belongs to a member or an open invitation, a sign-in link is on its way. It works once, for 15 minutes.
+          </p>
+        )}
+        {email && (
+          <div className="mt-5">
+            <EmailSignIn callbackUrl={callbackUrl} />
+          </div>
         )}
         {providers.length > 0 && (
           <div className="mt-5">
@@ -40,9 +58,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <DemoSignIn callbackUrl={callbackUrl} />
           </div>
         )}
-        {!demo && providers.length === 0 && (
+        {!demo && !email && providers.length === 0 && (
           <p className="mt-3 text-sm text-slate-600">
-            No sign-in method is configured. Set LEDGERLINE_DEMO=true for a demo deployment with the demo users, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET (or another provider&apos;s) for OAuth.
+            No sign-in method is configured. Set SMTP_URL for sign-in by emailed link, AUTH_GITHUB_ID and AUTH_GITHUB_SECRET (or another provider&apos;s) for OAuth, or LEDGERLINE_DEMO=true for a demo deployment with the demo users.
           </p>
         )}
       </div>

@@ -51,7 +51,16 @@ function configuredOAuth(env: NodeJS.ProcessEnv) {
 }
 
 export function authProviders(env: NodeJS.ProcessEnv = process.env): Provider[] {
-  return [...(demoSignInEnabled(env) ? [demoProvider] : []), ...configuredOAuth(env).map(({ provider }) => provider)];
+  // The account's verified email is what identifies a person here, whatever the method; with the
+  // emailed-link store present, Auth.js would otherwise refuse an OAuth sign-in to an address it has
+  // seen by email ("OAuthAccountNotLinked").
+  // Kept functions: Auth.js calls them with the client id and secret from the environment.
+  // (The three providers' option types differ; each takes this option.)
+  const oauth = configuredOAuth(env).map(({ provider }) => {
+    const make = provider as unknown as (options: object) => object;
+    return ((options: object) => make({ ...options, allowDangerousEmailAccountLinking: true })) as unknown as Provider;
+  });
+  return [...(demoSignInEnabled(env) ? [demoProvider] : []), ...oauth];
 }
 
 /** The OAuth buttons the sign-in page offers. */

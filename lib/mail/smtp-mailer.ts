@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { processSingleton } from "@/lib/process/singleton";
 import type { Mailer, MailMessage } from "./mailer";
 
 /** How long a sender may hold a message before another retry may take it (an SMTP send is bounded well within). */
@@ -60,7 +61,12 @@ export function smtpMailer(db: PrismaClient, transport: Transporter, from = mail
   };
 }
 
-/** The SMTP transport for SMTP_URL (smtp://user:pass@host:587, smtps://... for TLS from the start), with bounded waits. */
+/**
+ * The process's SMTP transport for SMTP_URL (smtp://user:pass@host:587, smtps://... for TLS from
+ * the start), one per URL, with bounded waits.
+ */
 export function smtpTransport(url: string): Transporter {
-  return nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+  const transports = processSingleton("smtp-transports", () => new Map<string, Transporter>());
+  if (!transports.has(url)) transports.set(url, nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }));
+  return transports.get(url)!;
 }

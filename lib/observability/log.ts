@@ -15,9 +15,18 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: "ledgerline" },
       redact: { paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)], censor: "[redacted]" },
+      // An error is logged as what it says, never its other fields: a driver's error carries its
+      // connection (and its settings, a password among them).
+      serializers: { err: errorFields },
     },
     destination,
   );
+}
+
+function errorFields(error: unknown) {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code } = error as { code?: unknown };
+  return { type: error.name, message: error.message, code: typeof code === "string" ? code : undefined, stack: error.stack };
 }
 
 /** The process's logger, on stdout: level from LOG_LEVEL (default info; silent under the test runner). */

@@ -6,6 +6,7 @@ import { WrongAccountNotice } from "@/components/auth/wrong-account-notice";
 import { BrandMark } from "@/components/ui/brand-mark";
 import { invitationForToken } from "@/lib/admin/accept-invitation";
 import { SEAT_LABELS } from "@/lib/admin/seats";
+import { emailSignInEnabled } from "@/lib/auth/email-sign-in";
 import { demoSignInEnabled } from "@/lib/auth/providers";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { signedInPerson } from "@/lib/auth/session";
@@ -36,7 +37,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
               <strong className="font-semibold text-slate-900">{invitation.email}</strong>. The link works until {formatShortDate(invitation.expiresAt)}.
             </p>
             {!person ? (
-              <InvitationSignIn token={token.data} email={invitation.email} demo={demoSignInEnabled() && !invitation.hasUser} />
+              <InvitationSignIn token={token.data} email={invitation.email} demo={demoSignInEnabled() && !invitation.hasUser} byEmail={emailSignInEnabled()} />
             ) : person.email.toLowerCase() !== invitation.email.toLowerCase() ? (
               <WrongAccountNotice signedInAs={person.email} invited={invitation.email} />
             ) : (

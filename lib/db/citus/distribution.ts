@@ -18,6 +18,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   users: { kind: "reference", why: "people sign in before an org is known; small, read-mostly, joined to memberships" },
   user_sessions: { kind: "reference", why: "a session is looked up by its id on every signed-in request, before an org is known; points at users" },
   ai_models: { kind: "reference", why: "the model catalog: a few dozen rows every instance reads into its cache, written by platform operators only" },
+  verification_tokens: { kind: "reference", why: "email sign-in links are made and used before an org is known, like sessions" },
   api_keys: { kind: "reference", why: "the key -> org lookup happens before the org is known; written only when a key is made or revoked (its last use is in api_key_uses)" },
 
   orgs: { kind: "distributed", column: "id" },

@@ -9,7 +9,7 @@ import { SEAT_TYPES } from "@/lib/admin/seats";
 import { formOutcome, parseForm, requireFormMember, type FormState } from "@/lib/auth/form-action";
 import { isAdmin, ROLES } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
-import { appMailer } from "@/lib/mail/app-mailer";
+import { appMailer, sendsRealMail } from "@/lib/mail/app-mailer";
 
 const orgId = z.string().min(1).max(200);
 const id = z.string().min(1).max(200);
@@ -26,8 +26,10 @@ const memberRef = z.object({ orgId, userId: id });
 
 const REVALIDATE = [MEMBERS_PATH, MAIL_OUTBOX_PATH];
 
-const sentMessage = (what: string, sent: SentInvitation) =>
-  sent.emailed ? `${what} The email is in the mail outbox.` : `${what} The email could not be sent; try Resend.`;
+const sentMessage = (what: string, sent: SentInvitation) => {
+  if (!sent.emailed) return `${what} The email could not be sent; try Resend.`;
+  return sendsRealMail() ? `${what} The email is on its way; the mail outbox keeps a copy.` : `${what} The email is in the mail outbox.`;
+};
 
 export async function sendInvitation(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireFormMember(form, MEMBERS_PATH, isAdmin);
