@@ -30,6 +30,8 @@ const PROVEN_BY: Record<string, { test: string; who: string }> = {
   signInWithProvider: { test: "e2e/auth.spec.ts", who: "anyone; the OAuth provider decides" },
   signInAsInvitee: { test: "e2e/admin-members.spec.ts", who: "anyone holding an open invitation's link while demo sign-in is on; admits only an address with no user yet" },
   signOutToSignIn: { test: "e2e/auth.spec.ts", who: "anyone" },
+  signInWithEmail: { test: "e2e/email-sign-in.spec.ts", who: "anyone; a link is mailed only to a member or an open invitation's address, at most 5 in 15 minutes" },
+  signInInviteeByEmail: { test: "e2e/email-sign-in.spec.ts", who: "anyone holding an open invitation's link; the link goes to the invited address only" },
 };
 
 function sourceFiles(dir: string): string[] {
