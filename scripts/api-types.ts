@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { apiTypesSource } from "@/lib/api/client-types";
+import { apiTypesSource } from "./api-types-source";
 
 /** `npm run api:types`: regenerates the client's types from the OpenAPI document (a test fails when they are out of step). */
 writeFileSync("packages/client/src/api.ts", await apiTypesSource());

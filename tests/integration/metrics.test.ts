@@ -119,7 +119,7 @@ describe("X-Request-Id and the log", () => {
     }
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.find((r) => r.requestId === "log-test-1")).toMatchObject({ route: "consume", status: 200, level: 20 });
-    expect(records.find((r) => r.requestId === "log-test-2")).toMatchObject({ route: "consume", status: 429, code: "limit_exceeded" });
+    expect(records.find((r) => r.requestId === "log-test-2")).toMatchObject({ route: "consume", status: 429, code: "limit_exceeded", level: 20 });
     expect(records.find((r) => r.requestId === "log-test-3")).toMatchObject({ status: 401, code: "unauthorized" });
     expect(records.find((r) => r.msg === "a careless caller")).toMatchObject({ authorization: "[redacted]", request: { apiKey: "[redacted]" } });
     expect(records.find((r) => r.msg === "lost")?.err).toMatchObject({ message: "connection lost", code: "57P01" });

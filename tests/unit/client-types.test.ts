@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { apiTypesSource } from "@/lib/api/client-types";
+import { apiTypesSource } from "@/scripts/api-types-source";
 
 describe("the client library's types", () => {
   it("are generated from the OpenAPI document as it is now (npm run api:types)", async () => {

@@ -1,5 +1,5 @@
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
-import { openApiDocument } from "./openapi";
+import { openApiDocument } from "@/lib/api/openapi";
 
 /** The client library's types (packages/client/src/api.ts), generated from the OpenAPI document by openapi-typescript. */
 export async function apiTypesSource(): Promise<string> {
