@@ -71,3 +71,15 @@ test("a member signs in with a link emailed from the sign-in page, once", async 
   await again.goto(link);
   await expect(again.getByRole("alert").filter({ hasText: "already used or has expired" })).toBeVisible();
 });
+
+test("the sign-in endpoint itself: POST /api/auth/signin/nodemailer with the CSRF token mails the link", async ({ request, ownOrg }) => {
+  const summit = await ownOrg("org_summit");
+  const email = summit.email(PERSONAS.summitAdmin);
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const refused = await request.post("/api/auth/signin/nodemailer", { form: { email, callbackUrl: "/settings/usage" }, maxRedirects: 0 });
+  expect(refused.headers().location ?? "").not.toContain("verify-request");
+  const asked = await request.post("/api/auth/signin/nodemailer", { form: { csrfToken, email, callbackUrl: "/settings/usage" }, maxRedirects: 0 });
+  expect(asked.status()).toBe(302);
+  expect(asked.headers().location).toContain("/api/auth/verify-request?provider=nodemailer&type=email");
+  expect(await linkInInbox(request, email, /sign-in link/)).toContain("/api/auth/callback/nodemailer?");
+});

@@ -7,7 +7,8 @@ import { startTcpProxy } from "./tcp-proxy";
 /**
  * The client library against the production build (`npm run build`, then server.ts) on the real
  * Postgres: its retries ride out a store outage (503 with Retry-After) on one idempotency key,
- * withAiBudget settles what the call used, and /metrics counts what the client did.
+ * withAiBudget settles what the call used and releases the hold of a call that throws, a 429 is
+ * a typed error, and /metrics counts what the client did.
  */
 describe.skipIf(!onServer)("the client library against the production server (needs DATABASE_URL)", () => {
   it("rides out a store outage on one key, and what it did is exact and counted", async () => {
@@ -34,6 +35,11 @@ describe.skipIf(!onServer)("the client library against the production server (ne
       );
       expect(result).toBe("summarised");
       expect(settlement).toMatchObject({ tier: "light", costMicros: 1_000 + 200 });
+      const failure = new Error("the model failed");
+      await expect(client.withAiBudget(
+        { userId: org.members[0], feature: "chat", model: "gpt-4.1-nano", inputTokens: 10, maxOutputTokens: 10 },
+        async () => Promise.reject(failure),
+      )).rejects.toBe(failure);
       await expect(client.consume({ metric: "emails_sent", quantity: 1e12 })).rejects.toBeInstanceOf(LedgerlineLimitError);
 
       const { sql } = await testStore();
@@ -41,11 +47,14 @@ describe.skipIf(!onServer)("the client library against the production server (ne
       expect(rows).toHaveLength(2);
       expect(rows.map((r) => r.idempotency_key)).toContain("through-the-outage");
       expect(await ledgerMismatches(org.orgId)).toEqual([]);
+      const holds = await sql.query<{ status: string }>(`SELECT status FROM ai_authorizations WHERE org_id = $1 ORDER BY created_at`, [org.orgId]);
+      expect(holds.map((h) => h.status)).toEqual(["settled", "released"]);
 
       const scraped = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
       expect(scraped).toMatch(/^ledgerline_decisions_total\{route="consume",metric="emails_sent",outcome="admitted"\} 2$/m);
       expect(scraped).toMatch(/^ledgerline_decisions_total\{route="consume",metric="emails_sent",outcome="denied"\} 1$/m);
       expect(scraped).toMatch(/^ledgerline_decisions_total\{route="ai_settle",metric="ai_budget",outcome="admitted"\} 1$/m);
+      expect(scraped).toMatch(/^ledgerline_decisions_total\{route="ai_release",metric="ai_budget",outcome="admitted"\} 1$/m);
     } finally {
       await app.stop();
       await proxy.close();
