@@ -4,7 +4,11 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { ProgressBar } from "./progress-bar";
 
 const ALLOCATIONS_PATH = "Admin > Usage & Limits > Per-user allocations";
-const BLOCKED_FEATURES: Record<PersonalMeterView["metric"], string> = { ai_budget: "AI features", enrichments: "Enrichments" };
+/** What a used-up allocation refuses, as a sentence starts with it and within one ("AI" keeps its capitals). */
+const BLOCKED_FEATURES: Record<PersonalMeterView["metric"], { start: string; within: string }> = {
+  ai_budget: { start: "AI features", within: "AI features" },
+  enrichments: { start: "Enrichments", within: "enrichments" },
+};
 
 /** `allocationsHref` is set for admins: the allocations page is theirs to open, everyone else asks them. */
 export function MyUsage({ meters, allocationsHref }: { meters: PersonalMeterView[] | null; allocationsHref: string | null }) {
@@ -55,12 +59,12 @@ function PersonalStatusNote({ meter, allocationsHref }: { meter: PersonalMeterVi
   }
   return meter.status === "exhausted" ? (
     <Note tone="danger">
-      {`You have used your allocation. ${blocked} return a 429 error until an admin raises it at `}
+      {`You have used your allocation. ${blocked.start} return a 429 error until an admin raises it at `}
       {where}.
     </Note>
   ) : (
     <Note tone="warning">
-      {`Nearly used up. At 100%, ${blocked.toLowerCase()} return a 429 error until an admin raises your allocation at `}
+      {`Nearly used up. At 100%, ${blocked.within} return a 429 error until an admin raises your allocation at `}
       {where}.
     </Note>
   );

@@ -77,6 +77,16 @@ describe("my usage", () => {
     const linked = renderToString(<MyUsage meters={admin.myUsage} allocationsHref={admin.allocationsHref} />);
     expect(linked).toMatch(/<a [^>]*href="\/admin\/usage-limits"[^>]*>Admin &gt; Usage &amp; Limits &gt; Per-user allocations<\/a>/);
   });
+
+  it("keeps AI in capitals in the nearly-used-up note, and lowers an ordinary word", () => {
+    const snapshot = usageSnapshot({
+      members: [member("me", { ai: { usedMicros: 9 * USD, allocationMicros: 10 * USD, blocked: 0 }, enrichments: { used: 95, allocation: 100, blocked: 0 } })],
+    });
+    const user = toUsageView(snapshot, { userId: "me", role: "user" });
+    const html = renderToString(<MyUsage meters={user.myUsage} allocationsHref={user.allocationsHref} />);
+    expect(html).toContain("Nearly used up. At 100%, AI features return a 429 error");
+    expect(html).toContain("Nearly used up. At 100%, enrichments return a 429 error");
+  });
 });
 
 describe("blocked requests", () => {
