@@ -32,6 +32,19 @@ test.describe("Acme admin", () => {
     await expect(used).toHaveText("70% of monthly AI pool");
   });
 
+  test("Show $ stays as this person left it across a reload, and not for the next person on the browser", async ({ page }) => {
+    const toggle = page.getByRole("switch", { name: "Show $" });
+    await toggle.click();
+    await expect(page.getByTestId("ai-budget-used")).toHaveText("$70.00 of $100.00");
+    await page.reload();
+    await expect(toggle).toHaveAttribute("aria-checked", "true");
+    await expect(page.getByTestId("ai-budget-used")).toHaveText("$70.00 of $100.00");
+
+    await signInAs(page, PERSONAS.acmeSuperAdmin);
+    await expect(page.getByRole("switch", { name: "Show $" })).toHaveAttribute("aria-checked", "false");
+    await expect(page.getByTestId("ai-budget-used")).toHaveText("70% of monthly AI pool");
+  });
+
   test("plan card: Pro price, Upgrade to Settings > Billing, Manage Plan to Admin > Billing", async ({ page }) => {
     await expect(page.getByTestId("plan-name")).toHaveText("Pro");
     await expect(page.getByText("$49.00")).toBeVisible();

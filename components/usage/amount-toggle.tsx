@@ -1,14 +1,27 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
+import { showDollarsCookie } from "@/lib/preferences/show-dollars";
 
 /**
  * The Show $ switch. Both views are rendered on the server and handed in;
  * this only chooses which one shows. It is rendered only for viewers allowed
- * to see dollars, so for everyone else no dollar view exists to hand in.
+ * to see dollars, so for everyone else no dollar view exists to hand in. The
+ * choice is kept for `personId` (lib/preferences/show-dollars.ts).
  */
-export function AmountToggle({ heading, percent, dollars }: { heading: ReactNode; percent: ReactNode; dollars: ReactNode }) {
-  const [showDollars, setShowDollars] = useState(false);
+export function AmountToggle({ heading, percent, dollars, personId, initiallyDollars }: {
+  heading: ReactNode;
+  percent: ReactNode;
+  dollars: ReactNode;
+  personId: string;
+  initiallyDollars: boolean;
+}) {
+  const [showDollars, setShowDollars] = useState(initiallyDollars);
+  const flip = () => {
+    const on = !showDollars;
+    setShowDollars(on);
+    document.cookie = showDollarsCookie(personId, on);
+  };
   return (
     <>
       <div className="flex items-start justify-between gap-3">
@@ -17,7 +30,7 @@ export function AmountToggle({ heading, percent, dollars }: { heading: ReactNode
           type="button"
           role="switch"
           aria-checked={showDollars}
-          onClick={() => setShowDollars((on) => !on)}
+          onClick={flip}
           className="group inline-flex shrink-0 items-center gap-2 rounded-full text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-blue-600"
         >
           Show $

@@ -15,7 +15,7 @@ const view = (options: SnapshotOptions, viewer: Viewer = { userId: "me", role: "
 
 describe("AI usage panel", () => {
   it("renders percentages and no switch for a plain user", () => {
-    const html = renderToString(<AiUsagePanel ai={view({ creditMicros: 25 * USD }).ai} />);
+    const html = renderToString(<AiUsagePanel ai={view({ creditMicros: 25 * USD }).ai} personId="me" initiallyDollars={false} />);
     expect(html).toContain("70% of monthly AI pool");
     expect(html).toContain("Advanced Reasoning");
     expect(html).not.toContain('role="switch"');
@@ -23,14 +23,22 @@ describe("AI usage panel", () => {
   });
 
   it("renders the Show $ switch, off, for an admin", () => {
-    const html = renderToString(<AiUsagePanel ai={view({}, { userId: "me", role: "admin" }).ai} />);
+    const html = renderToString(<AiUsagePanel ai={view({}, { userId: "me", role: "admin" }).ai} personId="me" initiallyDollars={false} />);
     expect(html).toMatch(/role="switch"[^>]*aria-checked="false"/);
     expect(html).toContain("Show $");
     expect(html).toContain("70% of monthly AI pool");
   });
 
+  it("opens on dollars for an admin who left it there, and never offers them to a plain user", () => {
+    const admin = renderToString(<AiUsagePanel ai={view({}, { userId: "me", role: "admin" }).ai} personId="me" initiallyDollars />);
+    expect(admin).toMatch(/role="switch"[^>]*aria-checked="true"/);
+    expect(admin).toContain("$70.00 of $100.00");
+    const user = renderToString(<AiUsagePanel ai={view({}, { userId: "me", role: "user" }).ai} personId="me" initiallyDollars />);
+    expect(user).not.toMatch(/\$\d/);
+  });
+
   it("puts the red paused banner at the top with a link to Settings > Billing", () => {
-    const html = renderToString(<AiUsagePanel ai={view({ aiPaused: true }, { userId: "me", role: "admin" }).ai} />);
+    const html = renderToString(<AiUsagePanel ai={view({ aiPaused: true }, { userId: "me", role: "admin" }).ai} personId="me" initiallyDollars={false} />);
     expect(html.indexOf("paused-banner")).toBeLessThan(html.indexOf("AI usage this cycle"));
     expect(html).toContain('href="/settings/billing"');
     expect(html).toContain("Update the payment method in");
@@ -99,7 +107,7 @@ describe("blocked requests", () => {
     expect(user.blocked).toBeNull();
     const meters = renderToString(<OrgMeters groups={user.meterGroups} seats={user.seats} />);
     expect(meters).toMatch(/data-testid="blocked-emails_sent"[^>]*>12 requests blocked this cycle/);
-    expect(renderToString(<AiUsagePanel ai={user.ai} />)).toContain("1 request blocked this cycle");
+    expect(renderToString(<AiUsagePanel ai={user.ai} personId="me" initiallyDollars={false} />)).toContain("1 request blocked this cycle");
 
     const admin = toUsageView(snapshot, { userId: "me", role: "admin" });
     expect(admin.blocked?.map((row) => [row.who, row.what, row.count])).toEqual([

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { PageHeader } from "@/components/ui/page-header";
 import { AiUsagePanel } from "@/components/usage/ai-usage-panel";
 import { BlockedRequests } from "@/components/usage/blocked-requests";
@@ -9,6 +10,7 @@ import { UsageHistory } from "@/components/usage/usage-history";
 import { requireSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
+import { prefersDollars, SHOW_DOLLARS_COOKIE } from "@/lib/preferences/show-dollars";
 import { toUsageView } from "@/lib/usage-view";
 
 export const metadata: Metadata = { title: "Usage · Ledgerline" };
@@ -16,13 +18,14 @@ export const metadata: Metadata = { title: "Usage · Ledgerline" };
 export default async function UsagePage() {
   const session = await requireSession("/settings/usage");
   const view = toUsageView(await getUsageSnapshot(db(), session.orgId), { userId: session.user.id, role: session.role });
+  const initiallyDollars = prefersDollars((await cookies()).get(SHOW_DOLLARS_COOKIE)?.value, session.user.id);
   return (
     <>
       <PageHeader trail={["Settings", "Usage"]} title="Usage" description={`${view.orgName} · billing cycle ${view.periodLabel}`} />
       <div className="grid gap-6">
         <div className="grid gap-6 lg:grid-cols-3">
           <div className="lg:col-span-2">
-            <AiUsagePanel ai={view.ai} />
+            <AiUsagePanel ai={view.ai} personId={session.user.id} initiallyDollars={initiallyDollars} />
           </div>
           <PlanCard plan={view.plan} />
         </div>
