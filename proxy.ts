@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { PATHNAME_HEADER } from "@/lib/auth/page-audience";
 
 /**
  * The host a browser addressed: the first X-Forwarded-Host when a proxy in
@@ -54,6 +55,8 @@ export function proxy(request: NextRequest) {
   ].join("; ");
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
+  // The 403 page says who the refused page is for (app/(app)/forbidden.tsx).
+  headers.set(PATHNAME_HEADER, request.nextUrl.pathname);
   headers.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);

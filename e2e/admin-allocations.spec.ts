@@ -82,6 +82,11 @@ test("managers and users get 403 on the admin pages and see no admin links", asy
     expect(response?.status(), path).toBe(403);
   }
   await expect(page.getByText("You don't have access to this page")).toBeVisible();
+  // The 403 says who the page is for: these are admins' pages, and Admin > Billing is also managers'.
+  await expect(page.getByTestId("forbidden-audience")).toHaveText("This page is for admins and super admins. Ask an admin if you need something changed.");
+  await signInAs(page, PERSONAS.acmeUserSharingPool);
+  expect((await page.goto("/admin/billing"))?.status()).toBe(403);
+  await expect(page.getByTestId("forbidden-audience")).toContainText("This page is for managers, admins and super admins.");
 });
 
 test("admins see who hit walls on the Usage page and reach Usage & Limits from the header", async ({ page }) => {

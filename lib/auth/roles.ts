@@ -13,6 +13,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   user: "User",
 };
 
+/** Who isAdmin admits, in words (the 403 page says it). */
+export const ADMIN_AUDIENCE = "admins and super admins";
+
 export function isAdmin(role: Role): boolean {
   return role === "super_admin" || role === "admin";
 }
@@ -25,6 +28,9 @@ export function isAdmin(role: Role): boolean {
 export function canSeeDollars(role: Role, previewFlag: boolean): boolean {
   return previewFlag || isAdmin(role);
 }
+
+/** Who canManagePlan admits, in words. */
+export const PLAN_MANAGER_AUDIENCE = "managers, admins and super admins";
 
 /** Manage Plan and Admin > Billing: managers, admins and super admins. */
 export function canManagePlan(role: Role): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { canManagePlan, canSeeDollars, isAdmin, ROLES } from "@/lib/auth/roles";
+import { audienceOf } from "@/lib/auth/page-audience";
+import { canManagePlan, canSeeDollars, isAdmin, ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { upgradeHref } from "@/lib/plan-upgrade";
 
 describe("roles", () => {
@@ -36,5 +37,16 @@ describe("return path after sign-in", () => {
     expect(safeReturnPath("https://evil.test")).toBe("/settings/usage");
     expect(safeReturnPath("/\\evil.test")).toBe("/settings/usage");
     expect(safeReturnPath(undefined)).toBe("/settings/usage");
+  });
+});
+
+describe("who a refusing page is for", () => {
+  it("names canManagePlan's people for Admin > Billing and isAdmin's for every other admin page", () => {
+    const named = (admits: (role: Role) => boolean) =>
+      ROLES.filter(admits).map((role) => ROLE_LABELS[role].toLowerCase());
+    expect(audienceOf("/admin/billing")).toBe("managers, admins and super admins");
+    expect(named(canManagePlan).sort()).toEqual(["admin", "manager", "super admin"]);
+    expect(audienceOf("/admin/members")).toBe("admins and super admins");
+    expect(named(isAdmin).sort()).toEqual(["admin", "super admin"]);
   });
 });
