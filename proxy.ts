@@ -26,6 +26,25 @@ function crossOriginPost(request: NextRequest): boolean {
   return !URL.canParse(origin) || new URL(origin).host !== requestHost(request.headers);
 }
 
+/** The pages that need a signed-in member (each also checks the session itself: requireSession). */
+const SIGNED_IN_ONLY = ["/settings/", "/admin/", "/notifications", "/signup/"];
+
+/** Auth.js's session cookie, chunked or not, over http or https. */
+const hasSessionCookie = (request: NextRequest) =>
+  request.cookies.getAll().some(({ name }) => /^(__Secure-)?authjs\.session-token(\.\d+)?$/.test(name));
+
+/**
+ * A page view with no session cookie at all, on a page that needs one: the
+ * redirect to sign-in is answered here, as a 307, before any of the page (or
+ * its loading state) streams. A cookie that names no live session is still
+ * sent to sign-in by the page.
+ */
+function signedOutPageView(request: NextRequest): boolean {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  const path = request.nextUrl.pathname;
+  return SIGNED_IN_ONLY.some((prefix) => path === prefix.replace(/\/$/, "") || path.startsWith(prefix)) && !hasSessionCookie(request);
+}
+
 /**
  * A cross-origin POST answers 403 with a short text, before Next's action
  * handling. Every other page view gets a fresh nonce and a strict Content
@@ -36,6 +55,11 @@ function crossOriginPost(request: NextRequest): boolean {
 export function proxy(request: NextRequest) {
   if (crossOriginPost(request)) {
     return new NextResponse("Forbidden: this request came from another site.", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  if (signedOutPageView(request)) {
+    // On the host the browser addressed: Next's own URL calls a loopback server "localhost".
+    const origin = `${request.nextUrl.protocol}//${requestHost(request.headers) ?? request.nextUrl.host}`;
+    return NextResponse.redirect(new URL(`/signin?callbackUrl=${encodeURIComponent(request.nextUrl.pathname)}`, origin), 307);
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const development = process.env.NODE_ENV === "development";

@@ -8,6 +8,16 @@ test("pages send a signed-out visitor to sign-in and back", async ({ page }) => 
   await expect(page).toHaveURL(/\/admin\/billing$/);
 });
 
+test("a signed-out visit to any protected page answers 307 to sign-in before anything streams", async ({ request }) => {
+  for (const path of ["/settings/usage", "/settings/billing", "/admin/members", "/admin/billing", "/notifications", "/signup/plan"]) {
+    const response = await request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(307);
+    const location = new URL(response.headers().location, "http://relative.invalid");
+    expect(`${location.pathname}${location.search}`, path).toBe(`/signin?callbackUrl=${encodeURIComponent(path)}`);
+  }
+  expect((await request.get("/signin", { maxRedirects: 0 })).status()).toBe(200);
+});
+
 test("the header names the org and the person, and signs out", async ({ page }) => {
   await signInAs(page, PERSONAS.northwindAdmin);
   await expect(page.getByTestId("org-name")).toHaveText("Northwind");
