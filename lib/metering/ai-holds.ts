@@ -8,7 +8,7 @@ import { costMicros, type PriceLookup } from "@/lib/limits/model-catalog";
 import { AI_BUDGET_EXHAUSTED_MESSAGE, AI_PAUSED_MESSAGE, allocationReachedMessage } from "@/lib/limits/messages";
 import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
-import { failsAlone, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
+import { failsAlone, membersOf, notAMember, retryingOn, storeRefusal, withOrgTerms } from "./org-terms";
 import { modelCatalog } from "./model-catalog-cache";
 
 /**
@@ -302,11 +302,12 @@ interface QueuedRelease {
 }
 
 const submitRelease = coalesced<QueuedRelease, AiRelease>("ai_release", async (orgId, apiKeyHash, items) => {
-  const rows = await items[0].sql.query<BatchRow>(
+  // A deadlock with a settle or an expiry sweep of other holds is retried, as authorize and settle retry theirs.
+  const rows = await retryingOn(RETRYABLE, () => items[0].sql.query<BatchRow>(
     `SELECT idx, outcome FROM ledgerline_ai_release($1, $2, $3)`,
     [orgId, apiKeyHash ?? null, items.map((item) => item.authorizationId)],
     { name: "ledgerline_ai_release", orgId },
-  );
+  ));
   const refusal = wholeBatch(rows);
   if (refusal) throw storeRefusal(refusal);
   return rows.map(({ idx, outcome }): Answer<AiRelease> => {

@@ -99,6 +99,21 @@ export async function withOrgTerms<T>(
   }
 }
 
+/**
+ * Runs `run` again, up to MAX_ATTEMPTS times, while it fails with one of
+ * `codes`: for a statement that changed nothing when it failed (a deadlock),
+ * where no org terms are needed (withOrgTerms retries the same way around them).
+ */
+export async function retryingOn<T>(codes: readonly string[], run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!codes.includes((error as { code?: string }).code ?? "") || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
 /** The error for a call ledgerline_refusal turned away: the key, or the org. */
 export function storeRefusal(outcome: string): Error {
   if (outcome === "unauthorized") return new ApiError("unauthorized", "This API key is not valid or was revoked.");
