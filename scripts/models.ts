@@ -15,6 +15,7 @@ import { addModel, CatalogChangeError, listModels, priceModel, retireModel } fro
 import { storeLocation } from "@/lib/db/connection";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openStore } from "@/lib/db/open";
+import { formatMicros } from "@/lib/format";
 import { parseDollarsPerMillion } from "@/lib/limits/model-catalog";
 
 const { positionals, values } = parseArgs({
@@ -36,15 +37,13 @@ function at(): Date | undefined {
   return when;
 }
 
-const money = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`;
-
 const store = openStore(storeLocation());
 try {
   await applyMigrations(store.sql);
   if (command !== "list" && !id) throw new CatalogChangeError("Name the model: npm run models -- <add|price|retire> <id> ...");
   if (command === "list") {
     for (const v of await listModels(store.sql)) {
-      const what = v.retired ? "retired" : `${v.tier}, in ${money(v.inputPerMillionMicros)}/M, out ${money(v.outputPerMillionMicros)}/M`;
+      const what = v.retired ? "retired" : `${v.tier}, in ${formatMicros(v.inputPerMillionMicros)}/M, out ${formatMicros(v.outputPerMillionMicros)}/M`;
       console.log(`${v.id.padEnd(24)} from ${v.effectiveFrom.toISOString()}  ${what}`);
     }
   } else if (command === "add") {
@@ -52,7 +51,7 @@ try {
     console.log(`Added ${added.id} (${added.tier}) from ${added.effectiveFrom.toISOString()}.`);
   } else if (command === "price") {
     const priced = await priceModel(store.sql, { id, tier: values.tier, inputPerMillionMicros: dollars("input"), outputPerMillionMicros: dollars("output"), at: at() });
-    console.log(`Priced ${priced.id} at ${money(priced.inputPerMillionMicros)}/M in, ${money(priced.outputPerMillionMicros)}/M out from ${priced.effectiveFrom.toISOString()}.`);
+    console.log(`Priced ${priced.id} at ${formatMicros(priced.inputPerMillionMicros)}/M in, ${formatMicros(priced.outputPerMillionMicros)}/M out from ${priced.effectiveFrom.toISOString()}.`);
   } else if (command === "retire") {
     const retired = await retireModel(store.sql, { id, at: at() });
     console.log(`Retired ${retired.id} from ${retired.effectiveFrom.toISOString()}.`);

@@ -32,6 +32,11 @@ async function insertVersion(sql: Pick<SqlExecutor, "query">, version: ModelVers
   return version;
 }
 
+function checkTier(tier: string): AiTier {
+  if (!isTier(tier)) throw new CatalogChangeError(`"${tier}" is not a tier: advanced_reasoning, standard, fast or light.`);
+  return tier;
+}
+
 function checkPrices(prices: Prices) {
   for (const value of [prices.inputPerMillionMicros, prices.outputPerMillionMicros]) {
     if (!Number.isSafeInteger(value) || value < 0) throw new CatalogChangeError("Prices are whole micro-dollars per million tokens, 0 or more.");
@@ -50,20 +55,20 @@ function changeTime(at: Date | undefined, now: Date): Date {
 
 export async function addModel(sql: Pick<SqlExecutor, "query">, model: Prices & { id: string; tier: string; at?: Date }, now = new Date()) {
   if (!MODEL_ID.test(model.id)) throw new CatalogChangeError(`"${model.id}" is not a model id: letters, digits and . _ : / -, up to 100.`);
-  if (!isTier(model.tier)) throw new CatalogChangeError(`"${model.tier}" is not a tier: advanced_reasoning, standard, fast or light.`);
+  const tier = checkTier(model.tier);
   checkPrices(model);
   if ((await catalogOf(sql)).ids().includes(model.id)) throw new CatalogChangeError(`Model "${model.id}" is already in the catalog: change its price with \`price\`.`);
-  return insertVersion(sql, { ...model, tier: model.tier as AiTier, effectiveFrom: model.at ?? now, retired: false });
+  return insertVersion(sql, { ...model, tier, effectiveFrom: model.at ?? now, retired: false });
 }
 
 export async function priceModel(sql: Pick<SqlExecutor, "query">, change: Prices & { id: string; tier?: string; at?: Date }, now = new Date()) {
   checkPrices(change);
-  if (change.tier !== undefined && !isTier(change.tier)) throw new CatalogChangeError(`"${change.tier}" is not a tier: advanced_reasoning, standard, fast or light.`);
+  const tier = change.tier === undefined ? undefined : checkTier(change.tier);
   const effectiveFrom = changeTime(change.at, now);
   const current = (await catalogOf(sql)).versionAt(change.id, effectiveFrom);
   if (!current) throw new CatalogChangeError(`Model "${change.id}" is not in the catalog then: add it with \`add\`.`);
   if (current.retired) throw new CatalogChangeError(`Model "${change.id}" is retired by then.`);
-  return insertVersion(sql, { ...current, ...change, tier: (change.tier as AiTier | undefined) ?? current.tier, effectiveFrom, retired: false });
+  return insertVersion(sql, { ...current, ...change, tier: tier ?? current.tier, effectiveFrom, retired: false });
 }
 
 export async function retireModel(sql: Pick<SqlExecutor, "query">, change: { id: string; at?: Date }, now = new Date()) {

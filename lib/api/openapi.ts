@@ -8,7 +8,7 @@ import { ERROR_STATUS, type ErrorCode } from "./error-codes";
  * The API's OpenAPI 3.1 document, generated from the zod schemas the routes
  * parse with (lib/api/schemas.ts) and the answers' schemas (lib/api/answers.ts),
  * route by route from CONTRACT. Served at GET /api/v1/openapi.json and rendered
- * at /docs/api.
+ * at /api/docs.
  */
 
 /** Errors that tell the client when to come back. */

@@ -20,8 +20,13 @@ export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(authorization: string | null): string | null {
+  return authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+}
+
 export function bearerKey(authorization: string | null): string {
-  const key = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const key = bearerToken(authorization);
   if (!key) throw new ApiError("unauthorized", "Send your API key as `Authorization: Bearer <key>`.");
   return key;
 }

@@ -2,9 +2,8 @@ import type { Adapter, AdapterUser } from "next-auth/adapters";
 import Nodemailer from "next-auth/providers/nodemailer";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { mailFrom, smtpTransport } from "@/lib/mail/smtp-mailer";
-import { createFailureLimiter } from "./failure-limiter";
+import { signInLinksSent } from "./failure-limiter";
 import { userByEmail } from "./users";
-import { processSingleton } from "@/lib/process/singleton";
 
 /**
  * Sign-in by emailed link (Auth.js's Nodemailer provider, at
@@ -23,10 +22,6 @@ export function emailSignInEnabled(env: Record<string, string | undefined> = pro
   return Boolean(env.SMTP_URL?.trim()) && env.AUTH_EMAIL_SIGN_IN !== "false";
 }
 
-/** Sign-in emails to one address: at most 5 in 15 minutes, so the form cannot be used to flood a member's inbox. */
-const linksSent = () =>
-  processSingleton("sign-in-links-sent", () => createFailureLimiter({ name: "sign-in-link", maxFailures: 5, windowMs: SIGN_IN_LINK_MAX_AGE_S * 1000 }));
-
 export function emailProvider(env: Record<string, string | undefined> = process.env) {
   const url = env.SMTP_URL!.trim();
   const from = mailFrom(env);
@@ -36,8 +31,10 @@ export function emailProvider(env: Record<string, string | undefined> = process.
     maxAge: SIGN_IN_LINK_MAX_AGE_S,
     async sendVerificationRequest({ identifier, url: link }) {
       const address = identifier.toLowerCase();
-      if (linksSent().retryAfter(address) !== null) throw new Error("Too many sign-in links were sent to this address; wait a few minutes.");
-      await linksSent().recordFailure(address);
+      // At most 5 links to one address in 15 minutes (the abuse limits, shared by every instance).
+      const sent = signInLinksSent();
+      if (sent.retryAfter(address) !== null) throw new Error("Too many sign-in links were sent to this address; wait a few minutes.");
+      await sent.recordFailure(address);
       await smtpTransport(url).sendMail({
         from,
         to: identifier,

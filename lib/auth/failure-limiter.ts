@@ -74,3 +74,8 @@ export const apiKeyFailures = () =>
 export const signInFailures = () =>
   processSingleton("sign-in-failures", () =>
     createFailureLimiter({ name: "sign-in", maxFailures: 10, windowMs: 5 * 60_000, shared: processFailureCounts() }));
+
+/** Sign-in links emailed to one address (each counts as a "failure"): 5 in 15 minutes, so the form cannot flood an inbox. */
+export const signInLinksSent = () =>
+  processSingleton("sign-in-links-sent", () =>
+    createFailureLimiter({ name: "sign-in-link", maxFailures: 5, windowMs: 15 * 60_000, shared: processFailureCounts() }));

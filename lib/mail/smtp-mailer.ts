@@ -3,6 +3,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { processSingleton } from "@/lib/process/singleton";
 import type { Mailer, MailMessage } from "./mailer";
+import { recordMessage } from "./outbox-mailer";
 
 /** How long a sender may hold a message before another retry may take it (an SMTP send is bounded well within). */
 const CLAIM_MS = 60_000;
@@ -33,30 +34,25 @@ export function smtpMailer(db: PrismaClient, transport: Transporter, from = mail
   return {
     async send(message) {
       const messageId = messageIdFor(message, from);
-      await db.mailOutboxMessage.createMany({
-        data: [{ orgId: message.orgId, toEmail: message.to, subject: message.subject, textBody: message.text, idempotencyKey: message.idempotencyKey, messageId }],
-        skipDuplicates: true,
-      });
+      const row = { orgId: message.orgId, idempotencyKey: message.idempotencyKey };
+      await recordMessage(db, message, { messageId });
       const now = new Date();
       const claimed = await db.mailOutboxMessage.updateMany({
-        where: { orgId: message.orgId, idempotencyKey: message.idempotencyKey, sentAt: null, OR: [{ sendingUntil: null }, { sendingUntil: { lt: now } }] },
+        where: { ...row, sentAt: null, OR: [{ sendingUntil: null }, { sendingUntil: { lt: now } }] },
         data: { sendingUntil: new Date(now.getTime() + CLAIM_MS) },
       });
       if (!claimed.count) {
-        const row = await db.mailOutboxMessage.findFirst({ where: { orgId: message.orgId, idempotencyKey: message.idempotencyKey }, select: { sentAt: true } });
-        if (row?.sentAt) return;
+        const recorded = await db.mailOutboxMessage.findFirst({ where: row, select: { sentAt: true } });
+        if (recorded?.sentAt) return;
         throw new Error("This message is being sent by another attempt; try again shortly.");
       }
       try {
         await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, messageId });
       } catch (error) {
-        await db.mailOutboxMessage.updateMany({ where: { orgId: message.orgId, idempotencyKey: message.idempotencyKey }, data: { sendingUntil: null } });
+        await db.mailOutboxMessage.updateMany({ where: row, data: { sendingUntil: null } });
         throw error;
       }
-      await db.mailOutboxMessage.updateMany({
-        where: { orgId: message.orgId, idempotencyKey: message.idempotencyKey },
-        data: { sentAt: new Date(), sendingUntil: null },
-      });
+      await db.mailOutboxMessage.updateMany({ where: row, data: { sentAt: new Date(), sendingUntil: null } });
     },
   };
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Endpoint } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { errorReply } from "@/lib/api/respond";
+import { bearerToken } from "@/lib/auth/api-keys";
 import { metrics } from "./metrics";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -15,7 +16,7 @@ export function metricsEndpoint(token: () => string | undefined = () => process.
   return async (request) => {
     const expected = token();
     if (!expected) return errorReply(new ApiError("not_found", "No route at /metrics."));
-    const given = /^Bearer (.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+    const given = bearerToken(request.headers.get("authorization")) ?? "";
     if (!timingSafeEqual(digest(given), digest(expected))) {
       return { ...errorReply(new ApiError("unauthorized", "Send the metrics token as a bearer token.")), headers: { "WWW-Authenticate": "Bearer" } };
     }

@@ -48,7 +48,7 @@ function createMetrics() {
     }),
     webhooks: new Counter({
       name: "ledgerline_stripe_webhooks_total",
-      help: "Stripe webhook answers by HTTP status class and error code (received when 200).",
+      help: "Stripe webhook answers by outcome: received, or the error code answered.",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),

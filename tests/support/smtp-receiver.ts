@@ -14,9 +14,9 @@ export interface SmtpReceiver {
 /**
  * A real SMTP server on loopback (smtp-server), keeping every message it
  * accepts, parsed. `refuse(n)` says whether to refuse the n-th message (from
- * 0) with a temporary failure, as a busy server does.
+ * 0) with a temporary failure, as a busy server does. `port` 0 takes a free one.
  */
-export async function startSmtpReceiver(refuse: (n: number) => boolean = () => false): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(refuse: (n: number) => boolean = () => false, port = 0): Promise<SmtpReceiver> {
   const messages: ParsedMail[] = [];
   const recipients: string[][] = [];
   let received = 0;
@@ -36,10 +36,10 @@ export async function startSmtpReceiver(refuse: (n: number) => boolean = () => f
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const listening = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${listening}`,
     messages,
     recipients,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
