@@ -49,3 +49,20 @@ test("Acme manager: Manage Plan but no Show $", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Manage Plan" })).toHaveAttribute("href", "/admin/billing");
   await expect(page.getByRole("switch")).toHaveCount(0);
 });
+
+test("the plan card shows the plan's list price to every role, in every org", async ({ page }) => {
+  for (const [userId, price] of [
+    [PERSONAS.acmeSuperAdmin, "$49.00/month"],
+    [PERSONAS.acmeAdmin, "$49.00/month"],
+    [PERSONAS.acmeManager, "$49.00/month"],
+    [PERSONAS.acmeUserWithAllocation, "$49.00/month"],
+    [PERSONAS.acmeUserSharingPool, "$49.00/month"],
+    [PERSONAS.freebieAdmin, "$0.00/month"],
+    [PERSONAS.summitAdmin, "$799.00/month"],
+    [PERSONAS.betaLabsUser, "$49.00/month"],
+  ] as const) {
+    await page.context().clearCookies();
+    await signInAs(page, userId);
+    await expect(page.getByTestId("plan-price"), userId).toHaveText(price);
+  }
+});

@@ -6,10 +6,11 @@ import { PERSONAS, signInAs } from "./support/personas";
 test.describe("Acme user sharing the pool", () => {
   test.beforeEach(async ({ page }) => signInAs(page, PERSONAS.acmeUserSharingPool));
 
-  test("gets percentages only: no toggle, no price, no Manage Plan", async ({ page }) => {
+  test("gets percentages only: no toggle, no Manage Plan, but the plan's list price", async ({ page }) => {
     await expect(page.getByTestId("ai-budget-used")).toHaveText("70% of monthly AI pool");
     await expect(page.getByRole("switch")).toHaveCount(0);
     await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+    await expect(page.getByTestId("plan-price")).toHaveText("$49.00/month");
     await expect(page.getByRole("link", { name: "Upgrade" })).toHaveAttribute("href", "/settings/billing");
     await expect(page.getByRole("link", { name: "Manage Plan" })).toHaveCount(0);
     await expect(page.getByTestId("my-ai_budget")).toContainText("You share the organization pool");
@@ -55,7 +56,11 @@ test("Acme user with a personal allocation: nearly used, then used up with the 4
   await expect(ai).toContainText("Personal allocation set by an admin");
   await expect(ai).toContainText("Nearly used up");
   await expect(ai.getByRole("progressbar")).toHaveAttribute("data-tone", "high");
-  await expect(page.getByTestId("my-enrichments")).toContainText("96 of 100 enrichments");
+  const enrichments = page.getByTestId("my-enrichments");
+  await expect(enrichments).toContainText("96 of 100 enrichments");
+  // Acme's enrichments are at 1,000 of 1,000: the pool, not Linus's allocation, refuses his next one.
+  await expect(enrichments).toContainText("The organization pool is used up for this cycle: enrichments return a 429 error, even though your allocation has room.");
+  await expect(enrichments).not.toContainText("Nearly used up");
 
   // Spend the last $0.50 of the $10 allocation: 250,000 input tokens at $2 per million.
   await spendAi(page.request, acme.apiKey, acme.userId(PERSONAS.acmeUserWithAllocation), { model: "gpt-4.1", inputTokens: 250_000 });

@@ -9,9 +9,10 @@ import { planHighlights } from "@/lib/plan-highlights";
 
 /**
  * What the billing pages show, read in one go and stripped by the same rule
- * as the Usage page: prices, balances and ledger amounts only for viewers who
- * may see dollars. The ledger is left out altogether for the others: without
- * its amounts it says nothing.
+ * as the Usage page: balances and ledger amounts only for viewers who may see
+ * dollars. The ledger is left out altogether for the others: without its
+ * amounts it says nothing. Plan prices are the public list prices, shown to
+ * every member.
  */
 
 export type PaymentTone = "ok" | "neutral" | "warning" | "danger";
@@ -49,7 +50,7 @@ export function paymentStateFor(plan: PlanId, status: string, aiPaused: boolean)
 export interface PlanOption {
   id: PlanId;
   name: string;
-  price: { amount: string; per: string } | null;
+  price: { amount: string; per: string };
   highlights: string[];
 }
 
@@ -96,13 +97,13 @@ const ENDED_STATUSES = new Set(["canceled", "incomplete_expired"]);
 const seatLimit = (limit: Limit) => (limit === null ? "Unlimited" : String(limit));
 const signedMicros = (micros: number) => (micros > 0 ? `+${formatMicros(micros)}` : formatMicros(micros));
 
-export function planOption(id: PlanId, showDollars: boolean, interval: "month" | "year" = "month"): PlanOption {
+export function planOption(id: PlanId, interval: "month" | "year" = "month"): PlanOption {
   const plan = PLANS[id];
   const annual = interval === "year";
   return {
     id,
     name: plan.name,
-    price: showDollars ? { amount: formatMicros(annual ? plan.annualPriceMicros : plan.monthlyPriceMicros), per: annual ? "/year" : "/month" } : null,
+    price: { amount: formatMicros(annual ? plan.annualPriceMicros : plan.monthlyPriceMicros), per: annual ? "/year" : "/month" },
     highlights: planHighlights(id),
   };
 }
@@ -112,18 +113,17 @@ export interface IntervalChoice {
   label: string;
 }
 
-/** The intervals a paid plan can be billed at, priced for dollar viewers; Free bills nothing. */
-export function intervalChoices(id: PlanId, showDollars: boolean): IntervalChoice[] {
+/** The intervals a paid plan can be billed at, with their prices; Free bills nothing. */
+export function intervalChoices(id: PlanId): IntervalChoice[] {
   if (id === "free") return [];
   return BILLING_INTERVALS.map((interval) => {
-    const { price } = planOption(id, showDollars, interval);
-    const name = interval === "year" ? "Annual" : "Monthly";
-    return { interval, label: price ? `${name} · ${price.amount}${price.per}` : name };
+    const { price } = planOption(id, interval);
+    return { interval, label: `${interval === "year" ? "Annual" : "Monthly"} · ${price.amount}${price.per}` };
   });
 }
 
-export function planCatalog(showDollars: boolean): PlanOption[] {
-  return PLAN_IDS.map((id) => planOption(id, showDollars));
+export function planCatalog(): PlanOption[] {
+  return PLAN_IDS.map((id) => planOption(id));
 }
 
 export async function getBillingView(db: PrismaClient, orgId: string, role: Role, now = new Date()): Promise<BillingView> {
@@ -140,7 +140,7 @@ export async function getBillingView(db: PrismaClient, orgId: string, role: Role
   return {
     orgId: org.id,
     orgName: org.name,
-    plan: planOption(org.plan, showDollars, org.billingInterval),
+    plan: planOption(org.plan, org.billingInterval),
     interval: org.billingInterval,
     intervalLabel: org.plan === "free" ? "No billing" : org.billingInterval === "year" ? "Annual" : "Monthly",
     statusLabel: org.plan === "free" ? "Free" : (STATUS_LABELS[org.subscriptionStatus] ?? org.subscriptionStatus),

@@ -58,8 +58,8 @@ export interface AiPanelView {
 export interface PlanCardView {
   name: string;
   intervalLabel: string;
-  /** "$49.00" and "/month", for dollar viewers only. */
-  price: { amount: string; per: string } | null;
+  /** The plan's list price, "$49.00" and "/month", shown to every member. */
+  price: { amount: string; per: string };
   included: string[];
   upgradeHref: string | null;
   manageHref: string | null;
@@ -94,7 +94,8 @@ export interface SeatsView {
   collaborator: { used: number; limit: string };
 }
 
-export type PersonalStatus = "ok" | "nearly" | "exhausted";
+/** "pool_exhausted": the member's allocation has room, but the org pool it draws from is used up. */
+export type PersonalStatus = "ok" | "nearly" | "exhausted" | "pool_exhausted";
 
 export interface PersonalMeterView {
   metric: "ai_budget" | "enrichments";
@@ -153,7 +154,7 @@ export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView 
     periodLabel: cycleLabel(snapshot.period),
     showDollars,
     ai: aiPanel(snapshot, viewer, showDollars),
-    plan: planCard(snapshot, viewer, showDollars),
+    plan: planCard(snapshot, viewer),
     meterGroups: METER_GROUPS.map((group) => ({
       ...group,
       resetsOn: group.id === "core" ? null : formatShortDate(snapshot.period.end),
@@ -202,14 +203,14 @@ function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean):
   };
 }
 
-function planCard(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean): PlanCardView {
+function planCard(snapshot: UsageSnapshot, viewer: Viewer): PlanCardView {
   const { org } = snapshot;
   const annual = org.billingInterval === "year";
   const priceMicros = annual ? org.annualPriceMicros : org.monthlyPriceMicros;
   return {
     name: org.planName,
     intervalLabel: org.plan === "free" ? "Free forever" : annual ? "Billed annually" : "Billed monthly",
-    price: showDollars ? { amount: formatMicros(priceMicros), per: annual ? "/year" : "/month" } : null,
+    price: { amount: formatMicros(priceMicros), per: annual ? "/year" : "/month" },
     included: planHighlights(org.plan),
     upgradeHref: upgradeHref(org.plan, org.subscriptionStatus),
     manageHref: canManagePlan(viewer.role) ? ADMIN_BILLING_PATH : null,
@@ -277,9 +278,12 @@ function seatsView(snapshot: UsageSnapshot): SeatsView {
 
 function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalMeterView[] {
   const enrichments = snapshot.meters.find((m) => m.metric === "enrichments")!;
+  // Both are hard caps: a used-up pool refuses the next call, unless prepaid credits carry the AI on.
+  const aiPoolBlocked = snapshot.ai.limitMicros !== null && snapshot.ai.percent >= 100 && snapshot.ai.creditBalanceMicros <= 0;
+  const enrichmentsPoolBlocked = enrichments.limit !== null && enrichments.percent >= 100;
   return [
-    personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, null),
-    personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, "enrichments"),
+    personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, aiPoolBlocked, null),
+    personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, enrichmentsPoolBlocked, "enrichments"),
   ];
 }
 
@@ -294,10 +298,12 @@ function personalMeter(
   allocation: number | null,
   poolLimit: Limit,
   poolPercent: number,
+  poolBlocked: boolean,
   noun: string | null,
 ): PersonalMeterView {
   if (allocation !== null) {
     const percent = percentUsed(used, allocation);
+    const own: PersonalStatus = percent >= 100 ? "exhausted" : meterTone(percent) === "normal" ? "ok" : "nearly";
     return {
       metric,
       label,
@@ -305,7 +311,7 @@ function personalMeter(
       bar: bar(percent),
       poolPercent: null,
       detail: noun ? `${formatCount(used)} of ${formatCount(allocation)} ${noun}` : `${formatPercent(percent)} of your allocation`,
-      status: percent >= 100 ? "exhausted" : meterTone(percent) === "normal" ? "ok" : "nearly",
+      status: own !== "exhausted" && poolBlocked ? "pool_exhausted" : own,
     };
   }
   const percent = percentUsed(used, poolLimit);
@@ -317,7 +323,7 @@ function personalMeter(
     bar: { ...bar(percent), tone },
     poolPercent: poolLimit === null ? null : poolPercent,
     detail: `You ${formatPercent(percent)} · whole organization ${poolLimit === null ? "unlimited" : formatPercent(poolPercent)}`,
-    status: poolLimit !== null && poolPercent >= 100 ? "exhausted" : tone === "normal" ? "ok" : "nearly",
+    status: poolBlocked ? "pool_exhausted" : tone === "normal" ? "ok" : "nearly",
   };
 }
 

@@ -16,7 +16,7 @@ export function PlanChange({ from, to, description, confirm }: { from: PlanOptio
             <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">{i === 0 ? "Current" : "New"}</p>
             <p className="mt-1 font-semibold text-slate-900">
               {plan.name}
-              {plan.price && <span className="ml-2 font-normal text-slate-600">{`${plan.price.amount}${plan.price.per}`}</span>}
+              <span className="ml-2 font-normal text-slate-600">{`${plan.price.amount}${plan.price.per}`}</span>
             </p>
             <ul className="mt-2 space-y-1 text-sm text-slate-600">
               {plan.highlights.map((line) => (

@@ -18,12 +18,10 @@ export function PlanPicker({ plans, current, canChoose }: { plans: PlanOption[];
               <h3 className="text-base font-semibold text-slate-900">{plan.name}</h3>
               {isCurrent && <span className="rounded-full bg-blue-50 px-2 py-0.5 text-xs font-semibold text-blue-700">Current plan</span>}
             </div>
-            {plan.price && (
-              <p className="mt-2">
-                <span className="text-2xl font-semibold tabular-nums text-slate-900">{plan.price.amount}</span>
-                <span className="text-sm text-slate-500">{plan.price.per}</span>
-              </p>
-            )}
+            <p className="mt-2">
+              <span className="text-2xl font-semibold tabular-nums text-slate-900">{plan.price.amount}</span>
+              <span className="text-sm text-slate-500">{plan.price.per}</span>
+            </p>
             <ul className="mt-3 space-y-1.5 text-sm text-slate-600">
               {plan.highlights.map((line) => (
                 <li key={line}>{line}</li>

@@ -13,7 +13,7 @@ const TONE_BADGE: Record<PaymentTone, string> = {
 export function PlanSummary({ billing, action }: { billing: BillingView; action?: ReactNode }) {
   const rows: [string, ReactNode][] = [
     ["Plan", <span key="plan" data-testid="billing-plan">{billing.plan.name}</span>],
-    ...(billing.plan.price ? ([["Price", <span key="price" data-testid="billing-price">{`${billing.plan.price.amount}${billing.plan.price.per}`}</span>]] as [string, ReactNode][]) : []),
+    ["Price", <span key="price" data-testid="billing-price">{`${billing.plan.price.amount}${billing.plan.price.per}`}</span>],
     ["Billing interval", billing.intervalLabel],
     ["Subscription status", billing.statusLabel],
     ["Usage resets", <span key="reset" data-testid="next-reset">{billing.nextReset}</span>],

@@ -54,8 +54,9 @@ function PersonalStatusNote({ meter, allocationsHref }: { meter: PersonalMeterVi
     <strong className="font-semibold">{ALLOCATIONS_PATH}</strong>
   );
   if (meter.status === "ok" || (meter.basis === "pool" && meter.status === "nearly")) return null;
-  if (meter.basis === "pool") {
-    return <Note tone="danger">The organization pool is used up for this cycle; ask an admin about raising the limit.</Note>;
+  if (meter.status === "pool_exhausted") {
+    const yours = meter.basis === "allocation" ? ", even though your allocation has room" : "";
+    return <Note tone="danger">{`The organization pool is used up for this cycle: ${blocked.within} return a 429 error${yours}. Ask an admin about raising the organization's limit.`}</Note>;
   }
   return meter.status === "exhausted" ? (
     <Note tone="danger">

@@ -11,12 +11,10 @@ export function PlanCard({ plan }: { plan: PlanCardView }) {
       <p className="mt-2 text-2xl font-semibold text-slate-900" data-testid="plan-name">
         {plan.name}
       </p>
-      {plan.price && (
-        <p className="mt-1 text-sm text-slate-700">
-          <span className="text-lg font-semibold tabular-nums text-slate-900">{plan.price.amount}</span>
-          <span className="text-slate-500">{plan.price.per}</span>
-        </p>
-      )}
+      <p className="mt-1 text-sm text-slate-700" data-testid="plan-price">
+        <span className="text-lg font-semibold tabular-nums text-slate-900">{plan.price.amount}</span>
+        <span className="text-slate-500">{plan.price.per}</span>
+      </p>
       <p className="mt-1 text-sm text-slate-500">{plan.intervalLabel}</p>
       <h3 className="mt-5 text-xs font-semibold uppercase tracking-wide text-slate-500">Included</h3>
       <ul className="mt-2 space-y-1.5 text-sm text-slate-700">

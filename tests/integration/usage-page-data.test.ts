@@ -9,8 +9,9 @@ import { createOrg, testStore } from "../support/store";
 /** The Usage and billing pages' data path, snapshot to view model, on the seeded demo. */
 
 const NOW = new Date("2026-11-26T12:00:00Z");
-const leaks = (value: unknown) => {
-  const json = JSON.stringify(value);
+/** A leak is any dollar figure but the plan's list price, which every member sees. */
+const leaks = (value: { plan: object }) => {
+  const json = JSON.stringify({ ...value, plan: { ...value.plan, price: null } });
   return /\$\d|micros/i.test(json) || SEEDED_MODEL_IDS.some((id) => json.includes(id));
 };
 
@@ -22,6 +23,7 @@ describe("usage page data on the demo", () => {
 
     const margaret = toUsageView(acme, { userId: "user_margaret", role: "user" });
     expect(leaks(margaret)).toBe(false);
+    expect(margaret.plan.price).toEqual({ amount: "$49.00", per: "/month" });
     expect(margaret.myUsage?.map((m) => m.basis)).toEqual(["pool", "pool"]);
     expect(margaret.ai.resetsOn).toBe("Nov 30");
     expect(margaret.history.enough).toBe(true);
@@ -58,6 +60,7 @@ describe("usage page data on the demo", () => {
     const acmeUser = await getBillingView(store.prisma, "org_acme", "user");
     expect(acmeUser).toMatchObject({ canManage: false, credits: "Available", payment: { label: "In good standing" } });
     expect(leaks(acmeUser)).toBe(false);
+    expect(acmeUser.plan.price).toEqual({ amount: "$49.00", per: "/month" });
     expect(acmeUser.seats).toEqual([
       { label: "Power", used: 3, limit: "5", over: false },
       { label: "Collaborator", used: 2, limit: "10", over: false },

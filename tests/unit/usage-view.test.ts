@@ -18,12 +18,13 @@ function leaks(value: unknown): string[] {
 describe("toUsageView: what reaches the browser", () => {
   const snapshot = usageSnapshot({ creditMicros: 25 * USD, members: [member("u1", { ai: { usedMicros: 9_500_000, allocationMicros: 10 * USD, blocked: 0 } })] });
 
-  it("gives plain users and managers percentages only: no dollars, no micros, no model names", () => {
+  it("gives plain users and managers percentages only: no dollars but the plan's list price, no micros, no model names", () => {
     for (const role of ["user", "manager"] as const) {
-      const view = toUsageView(snapshot, { userId: "u1", role });
+      const { plan, ...view } = toUsageView(snapshot, { userId: "u1", role });
       expect(view.showDollars).toBe(false);
       expect(view.ai.dollars).toBeNull();
-      expect(view.plan.price).toBeNull();
+      expect(plan.price).toEqual({ amount: "$49.00", per: "/month" });
+      expect(leaks({ ...plan, price: null })).toEqual([]);
       expect(leaks(view)).toEqual([]);
       expect(view.ai.bar?.label).toBe("70%");
       expect(view.ai.credits?.label).toBe("25% of a monthly pool");
@@ -142,7 +143,14 @@ describe("toUsageView: my usage", () => {
   it("measures against the org pool when there is no allocation", () => {
     const [ai, enrichments] = mine({ usedMicros: 25 * USD, allocationMicros: null }, { used: 300, allocation: null }, { enrichments: 1_000 });
     expect(ai).toMatchObject({ basis: "pool", poolPercent: 70, detail: "You 25% · whole organization 70%", status: "ok" });
-    expect(enrichments).toMatchObject({ basis: "pool", poolPercent: 100, status: "exhausted" });
+    expect(enrichments).toMatchObject({ basis: "pool", poolPercent: 100, status: "pool_exhausted" });
+  });
+
+  it("says the org pool blocks a member whose own allocation has room", () => {
+    const [, enrichments] = mine({ usedMicros: 0, allocationMicros: null }, { used: 96, allocation: 100 }, { enrichments: 1_000 });
+    expect(enrichments).toMatchObject({ basis: "allocation", detail: "96 of 100 enrichments", status: "pool_exhausted" });
+    const [, roomy] = mine({ usedMicros: 0, allocationMicros: null }, { used: 96, allocation: 100 }, { enrichments: 999 });
+    expect(roomy.status).toBe("nearly");
   });
 
   it("is absent for someone outside the snapshot's members", () => {

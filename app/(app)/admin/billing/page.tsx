@@ -25,7 +25,6 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
   if (!canManagePlan(session.role)) forbidden();
   const [billing, params] = await Promise.all([getBillingView(db(), session.orgId, session.role), searchParams]);
   const target = query.parse(params).plan;
-  const showDollars = billing.plan.price !== null;
   return (
     <>
       <PageHeader trail={["Admin", "Billing"]} title="Billing administration" description="Plan, payment, seats and credits for your organization." />
@@ -35,7 +34,7 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
         {target && target !== billing.plan.id && (
           <PlanChange
             from={billing.plan}
-            to={planOption(target, showDollars)}
+            to={planOption(target)}
             description={planChangeDescription(billing, target)}
             confirm={
               billing.canAct && (
@@ -43,7 +42,7 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
                   orgId={billing.orgId}
                   plan={target}
                   planName={PLANS[target].name}
-                  intervals={intervalChoices(target, showDollars)}
+                  intervals={intervalChoices(target)}
                   defaultInterval={billing.interval}
                   returnTo={ADMIN_BILLING_PATH}
                 />
@@ -58,7 +57,7 @@ export default async function AdminBillingPage({ searchParams }: { searchParams:
           Change plan
         </h2>
         <p className="mb-4 mt-0.5 text-sm text-slate-500">{billing.canAct ? "Pick a tier, then confirm the change above." : "Only admins can change the plan."}</p>
-        <PlanPicker plans={planCatalog(showDollars)} current={billing.plan.id} canChoose={billing.canAct} />
+        <PlanPicker plans={planCatalog()} current={billing.plan.id} canChoose={billing.canAct} />
       </section>
     </>
   );

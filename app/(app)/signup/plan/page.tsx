@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PlanPicker } from "@/components/billing/plan-picker";
 import { PageHeader } from "@/components/ui/page-header";
-import { canManagePlan, canSeeDollars } from "@/lib/auth/roles";
+import { canManagePlan } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
 import { planCatalog } from "@/lib/billing-view";
 import { db } from "@/lib/db";
@@ -11,11 +11,11 @@ export const metadata: Metadata = { title: "Choose your plan · Ledgerline" };
 
 export default async function ChoosePlanPage() {
   const session = await requireSession("/signup/plan");
-  const org = await db().org.findUniqueOrThrow({ where: { id: session.orgId }, select: { plan: true, previewFlag: true } });
+  const org = await db().org.findUniqueOrThrow({ where: { id: session.orgId }, select: { plan: true } });
   return (
     <>
       <PageHeader trail={["Signup", "Choose your plan"]} title="Choose your plan" description="Every paid plan raises all limits; AI and seats grow with it." />
-      <PlanPicker plans={planCatalog(canSeeDollars(session.role, org.previewFlag))} current={storedPlan(org.plan)} canChoose={canManagePlan(session.role)} />
+      <PlanPicker plans={planCatalog()} current={storedPlan(org.plan)} canChoose={canManagePlan(session.role)} />
       {!canManagePlan(session.role) && <p className="mt-4 text-sm text-slate-500">Ask a manager or admin to change the plan.</p>}
     </>
   );
