@@ -29,7 +29,8 @@ describe("usage page data on the demo", () => {
     expect(margaret.history.enough).toBe(true);
 
     const linus = toUsageView(acme, { userId: "user_linus", role: "user" });
-    expect(linus.myUsage?.map((m) => [m.basis, m.status])).toEqual([["allocation", "nearly"], ["allocation", "nearly"]]);
+    // Acme's enrichments pool is at 1,000 of 1,000: that, not his 96 of 100, refuses his next one.
+    expect(linus.myUsage?.map((m) => [m.basis, m.status])).toEqual([["allocation", "nearly"], ["allocation", "pool_exhausted"]]);
 
     const alan = toUsageView(acme, { userId: "user_alan", role: "admin" });
     expect(alan.ai.dollars).toMatchObject({ used: "$70.00", limit: "$100.00", credits: "$25.00" });
