@@ -6,6 +6,7 @@ import { formatMicros, formatShortDate } from "@/lib/format";
 import { PLAN_IDS, PLANS, type Limit, type PlanId } from "@/lib/limits/plans";
 import { BILLING_INTERVALS, type BillingInterval } from "@/lib/limits/stripe-prices";
 import { planHighlights } from "@/lib/plan-highlights";
+import { listPrice, type ListPrice } from "@/lib/plan-price";
 
 /**
  * What the billing pages show, read in one go and stripped by the same rule
@@ -50,7 +51,7 @@ export function paymentStateFor(plan: PlanId, status: string, aiPaused: boolean)
 export interface PlanOption {
   id: PlanId;
   name: string;
-  price: { amount: string; per: string };
+  price: ListPrice;
   highlights: string[];
 }
 
@@ -97,15 +98,8 @@ const ENDED_STATUSES = new Set(["canceled", "incomplete_expired"]);
 const seatLimit = (limit: Limit) => (limit === null ? "Unlimited" : String(limit));
 const signedMicros = (micros: number) => (micros > 0 ? `+${formatMicros(micros)}` : formatMicros(micros));
 
-export function planOption(id: PlanId, interval: "month" | "year" = "month"): PlanOption {
-  const plan = PLANS[id];
-  const annual = interval === "year";
-  return {
-    id,
-    name: plan.name,
-    price: { amount: formatMicros(annual ? plan.annualPriceMicros : plan.monthlyPriceMicros), per: annual ? "/year" : "/month" },
-    highlights: planHighlights(id),
-  };
+export function planOption(id: PlanId, interval: BillingInterval = "month"): PlanOption {
+  return { id, name: PLANS[id].name, price: listPrice(id, interval), highlights: planHighlights(id) };
 }
 
 export interface IntervalChoice {
@@ -117,7 +111,7 @@ export interface IntervalChoice {
 export function intervalChoices(id: PlanId): IntervalChoice[] {
   if (id === "free") return [];
   return BILLING_INTERVALS.map((interval) => {
-    const { price } = planOption(id, interval);
+    const price = listPrice(id, interval);
     return { interval, label: `${interval === "year" ? "Annual" : "Monthly"} · ${price.amount}${price.per}` };
   });
 }

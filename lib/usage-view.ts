@@ -2,11 +2,12 @@ import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/roles";
 import { formatCount, formatMicros, formatMonth, formatPercent, formatQuantity, formatShortDate } from "@/lib/format";
 import { ceilingFor, percentUsed, SOFT_CAP_OVERAGE } from "@/lib/limits/cap-policy";
-import { METER_GROUPS, METRICS, type MetricId } from "@/lib/limits/metrics";
+import { METER_GROUPS, METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import { PLANS, type Limit } from "@/lib/limits/plans";
 import type { Meter, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
 import { meterTone, type MeterTone } from "@/lib/meter-tone";
 import { planHighlights } from "@/lib/plan-highlights";
+import { listPrice, type ListPrice } from "@/lib/plan-price";
 import { ADMIN_BILLING_PATH, upgradeHref } from "@/lib/plan-upgrade";
 
 /**
@@ -58,8 +59,7 @@ export interface AiPanelView {
 export interface PlanCardView {
   name: string;
   intervalLabel: string;
-  /** The plan's list price, "$49.00" and "/month", shown to every member. */
-  price: { amount: string; per: string };
+  price: ListPrice;
   included: string[];
   upgradeHref: string | null;
   manageHref: string | null;
@@ -205,12 +205,10 @@ function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean):
 
 function planCard(snapshot: UsageSnapshot, viewer: Viewer): PlanCardView {
   const { org } = snapshot;
-  const annual = org.billingInterval === "year";
-  const priceMicros = annual ? org.annualPriceMicros : org.monthlyPriceMicros;
   return {
     name: org.planName,
-    intervalLabel: org.plan === "free" ? "Free forever" : annual ? "Billed annually" : "Billed monthly",
-    price: { amount: formatMicros(priceMicros), per: annual ? "/year" : "/month" },
+    intervalLabel: org.plan === "free" ? "Free forever" : org.billingInterval === "year" ? "Billed annually" : "Billed monthly",
+    price: listPrice(org.plan, org.billingInterval),
     included: planHighlights(org.plan),
     upgradeHref: upgradeHref(org.plan, org.subscriptionStatus),
     manageHref: canManagePlan(viewer.role) ? ADMIN_BILLING_PATH : null,
@@ -253,14 +251,20 @@ function blockedRows(snapshot: UsageSnapshot): BlockedRowView[] {
 
 const METER_HINTS: Partial<Record<MetricId, string>> = { emails_sent: "Counts every recipient of each email." };
 
+/** Whether an org counter stands at the ceiling the store enforces for its cap, so its next use is refused. */
+function atCeiling(capKind: CapKind, used: number, limit: Limit): boolean {
+  const ceiling = ceilingFor(capKind, limit);
+  return ceiling !== null && used >= ceiling;
+}
+
 function capNote(meter: Meter, unit: QuantityUnit, periodEnd: string): string | null {
   if (meter.capKind === "observe") return "Observability only: AI is enforced by dollar cost, not tokens.";
   if (meter.limit === null) return "No cap on this plan.";
-  const ceiling = ceilingFor(meter.capKind, meter.limit)!;
   if (meter.capKind === "soft") {
+    const ceiling = ceilingFor(meter.capKind, meter.limit)!;
     return `Soft cap: may run to ${Math.round((1 + SOFT_CAP_OVERAGE) * 100)}% (${formatQuantity(ceiling, unit)}) before it is enforced.`;
   }
-  if (meter.used >= ceiling) {
+  if (atCeiling(meter.capKind, meter.used, meter.limit)) {
     return meter.cumulative ? "Limit reached: upgrade or free up space to add more." : `Limit reached until it resets ${formatShortDate(periodEnd)}.`;
   }
   return null;
@@ -278,9 +282,9 @@ function seatsView(snapshot: UsageSnapshot): SeatsView {
 
 function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalMeterView[] {
   const enrichments = snapshot.meters.find((m) => m.metric === "enrichments")!;
-  // Both are hard caps: a used-up pool refuses the next call, unless prepaid credits carry the AI on.
-  const aiPoolBlocked = snapshot.ai.limitMicros !== null && snapshot.ai.percent >= 100 && snapshot.ai.creditBalanceMicros <= 0;
-  const enrichmentsPoolBlocked = enrichments.limit !== null && enrichments.percent >= 100;
+  // A used-up AI pool refuses the next call only once prepaid credits are gone too.
+  const aiPoolBlocked = atCeiling(METRICS.ai_budget.capKind, snapshot.ai.usedMicros, snapshot.ai.limitMicros) && snapshot.ai.creditBalanceMicros <= 0;
+  const enrichmentsPoolBlocked = atCeiling(enrichments.capKind, enrichments.used, enrichments.limit);
   return [
     personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, aiPoolBlocked, null),
     personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, enrichmentsPoolBlocked, "enrichments"),

@@ -1,5 +1,6 @@
-import { formatMicros } from "@/lib/format";
-import { PLAN_IDS, PLANS } from "@/lib/limits/plans";
+import { PLAN_IDS } from "@/lib/limits/plans";
+import { BILLING_INTERVALS } from "@/lib/limits/stripe-prices";
+import { listPrice } from "@/lib/plan-price";
 import { SEEDED_MODEL_IDS } from "../../tests/support/seeded-models";
 
 /**
@@ -10,7 +11,7 @@ import { SEEDED_MODEL_IDS } from "../../tests/support/seeded-models";
  * equals one of them, so allowing them hides nothing the tests look for.
  */
 const MONEY = /\$\s?\d{1,3}(,\d{3})*\.\d{2}/g;
-const LIST_PRICES = new Set(PLAN_IDS.flatMap((id) => [PLANS[id].monthlyPriceMicros, PLANS[id].annualPriceMicros].map(formatMicros)));
+const LIST_PRICES = new Set(PLAN_IDS.flatMap((id) => BILLING_INTERVALS.map((interval) => listPrice(id, interval).amount)));
 const MODEL_NAMES = new RegExp([...SEEDED_MODEL_IDS.map((id) => id.replace(/\./g, "\\.")), "claude", "gpt-\\d"].join("|"), "i");
 
 export function leaksIn(text: string): string[] {
