@@ -1,4 +1,4 @@
-import type { Endpoint } from "@/lib/api/endpoint";
+import type { ApiReply, Endpoint } from "@/lib/api/endpoint";
 import { ApiError } from "@/lib/api/errors";
 import { openApiDocument } from "@/lib/api/openapi";
 import { errorReply } from "@/lib/api/respond";
@@ -7,6 +7,7 @@ import { withApiKey } from "@/lib/api/with-api-key";
 import { store } from "@/lib/db";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { authorizeAi, releaseAi, settleAi } from "@/lib/metering/ai-holds";
+import { usageExport as exportUsage } from "@/lib/export/usage-export";
 import { checkUsage, consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { metered } from "@/lib/observability/metered";
@@ -57,6 +58,17 @@ export const prometheusMetrics = metricsEndpoint();
 export const openApi: Endpoint = async () => ({ status: 200, body: openApiDocument() });
 
 export const usageSnapshot = metered("usage", withApiKey(null, ({ db, orgId }) => getUsageSnapshot(db, orgId)));
+
+/**
+ * The org's usage as a CSV or JSON download, streamed (lib/export). An API key
+ * is org-wide: every member's rows, with dollars. The key is checked first,
+ * so a bad query from a client without a valid key is a 401, not a 400.
+ */
+export const usageExport: Endpoint = async (request) => {
+  // withApiKey answers its handler's result as a JSON body; this handler's result is a whole reply (its own media type, a streamed body).
+  const reply = await withApiKey(null, ({ sql, orgId }) => exportUsage(sql, { orgId, reader: { kind: "apiKey" }, query: request.query }))(request);
+  return reply.status === 200 ? (reply.body as ApiReply) : reply;
+};
 
 export const usageCheck = metered("check", withApiKey(usageCheckBody, ({ sql, orgId, body }) => checkUsage(sql, { ...body, orgId })));
 
@@ -117,6 +129,7 @@ export const ENDPOINTS: Record<string, Endpoint> = {
   "GET /api/v1/openapi.json": openApi,
   "GET /metrics": prometheusMetrics,
   "GET /api/v1/usage": usageSnapshot,
+  "GET /api/v1/usage/export": usageExport,
   "POST /api/v1/usage/check": usageCheck,
   "POST /api/v1/usage/consume": usageConsume,
   "POST /api/v1/usage/batch": usageBatch,

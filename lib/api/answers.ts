@@ -135,3 +135,25 @@ export const usageSnapshot = z
 
 export const healthAnswer = z.strictObject({ ok: z.literal(true), service: z.literal("ledgerline") });
 export const readinessAnswer = z.strictObject({ ready: z.literal(true) });
+
+/** One row of a usage export as JSON; which keys are present depends on groupBy and on whether the reader sees dollars. */
+export const usageExportRow = z
+  .strictObject({
+    date: z.iso.date().optional().meta({ description: "groupBy=day: the UTC day." }),
+    member_id: z.string().nullable().optional().meta({ description: "groupBy=member; null for usage recorded without a member." }),
+    member_email: z.string().nullable().optional(),
+    member_name: z.string().nullable().optional(),
+    feature: z.enum(AI_FEATURES).optional().meta({ description: "groupBy=feature." }),
+    metric,
+    unit: z.enum(["count", "bytes", "micros", "tokens"]),
+    quantity: z.number().int().meta({ description: "The net quantity admitted in the range, in the metric's unit (ai_budget: micro-dollars)." }),
+    amount_usd: z
+      .string()
+      .regex(/^-?\d+\.\d{6}$/)
+      .nullable()
+      .optional()
+      .meta({ description: "ai_budget rows: the same amount as exact decimal dollars; null on other rows. Absent for readers who do not see dollars." }),
+  })
+  .meta({ id: "UsageExportRow" });
+
+export const usageExportAnswer = z.array(usageExportRow).meta({ id: "UsageExport", description: "format=json: a JSON array of rows, streamed." });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { aiAuthorization, aiRelease, aiSettlement, healthAnswer, readinessAnswer, usageBatchAnswer, usageDecision, usageSnapshot } from "./answers";
+import { aiAuthorization, aiRelease, aiSettlement, healthAnswer, readinessAnswer, usageBatchAnswer, usageDecision, usageExportAnswer, usageSnapshot } from "./answers";
 import type { ErrorCode } from "./error-codes";
-import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, usageBatchBody, usageCheckBody, usageConsumeBody } from "./schemas";
+import { aiAuthorizeBody, aiReleaseBody, aiSettleBody, MAX_EXPORT_DAYS, usageBatchBody, usageCheckBody, usageConsumeBody, usageExportQuery } from "./schemas";
 
 /**
  * What each endpoint of the table in app/api/endpoints.ts takes and answers,
@@ -16,9 +16,13 @@ export interface RouteContract {
   /** The bearer token the route takes: an org's API key, the deployment's METRICS_TOKEN, or none. */
   auth: "apiKey" | "metricsToken" | "none";
   body?: z.ZodType;
+  /** The query string's parameters, for a GET that takes some. */
+  query?: z.ZodObject;
   answer: z.ZodType;
   /** The answer's media type when it is not JSON. */
   answerType?: string;
+  /** Further media types the route answers in (chosen by a query parameter), beside the answer's. */
+  otherAnswers?: Record<string, z.ZodType>;
   /** The errors this route can answer, beside those every API-key route can. */
   errors: ErrorCode[];
 }
@@ -66,6 +70,20 @@ export const CONTRACT = {
     description: "Meters, the AI pool by feature and tier, credits, the billing period and every member's usage: what Settings > Usage shows.",
     auth: "apiKey",
     answer: usageSnapshot,
+    errors: ["not_found"],
+  },
+  "GET /api/v1/usage/export": {
+    operationId: "usageExport",
+    summary: "Download the org's usage",
+    description:
+      `The ledger's usage over UTC days \`from\` to \`to\` (inclusive; by default the current billing cycle, from its anchor's instant), ` +
+      `one row per (day, metric), metric, (member, metric) or (AI feature, metric). CSV (RFC 4180, with a header row) or a JSON array, ` +
+      `streamed as it is read, as an attachment named ledgerline-usage-<from>-<to>.<format>. At most ${MAX_EXPORT_DAYS} days. ` +
+      "An API key sees every member's rows and the AI budget's dollars (`amount_usd`, exact decimal dollars).",
+    auth: "apiKey",
+    query: usageExportQuery,
+    answer: usageExportAnswer,
+    otherAnswers: { "text/csv; charset=utf-8": z.string().meta({ description: "format=csv: a header row, then one record per row, CRLF-terminated." }) },
     errors: ["not_found"],
   },
   "POST /api/v1/usage/check": {

@@ -45,9 +45,16 @@ function operation(contract: RouteContract): ZodOpenApiOperationObject {
     summary: contract.summary,
     description: contract.description,
     security: contract.auth === "none" ? [] : [{ [contract.auth]: [] }],
+    requestParams: contract.query ? { query: contract.query } : undefined,
     requestBody: contract.body ? { required: true, content: { "application/json": { schema: contract.body } } } : undefined,
     responses: {
-      "200": { description: contract.summary, content: { [contract.answerType ?? "application/json"]: { schema: contract.answer } } },
+      "200": {
+        description: contract.summary,
+        content: {
+          [contract.answerType ?? "application/json"]: { schema: contract.answer },
+          ...Object.fromEntries(Object.entries(contract.otherAnswers ?? {}).map(([type, schema]) => [type, { schema }])),
+        },
+      },
       ...errorResponses(errors),
     },
   };

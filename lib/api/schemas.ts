@@ -42,3 +42,25 @@ export const MAX_BATCH_EVENTS = 1_000;
 export const usageBatchBody = z.strictObject({
   events: z.array(usageConsumeBody).min(1).max(MAX_BATCH_EVENTS),
 });
+
+/** The longest span one usage export covers, in days (from and to inclusive). */
+export const MAX_EXPORT_DAYS = 366;
+export const EXPORT_GROUPINGS = ["day", "metric", "member", "feature"] as const;
+export const EXPORT_FORMATS = ["csv", "json"] as const;
+
+/** A UTC date as YYYY-MM-DD that exists on the calendar (no Feb 30), from the store's epoch on. */
+const utcDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Must be a date as YYYY-MM-DD.")
+  .refine((text) => {
+    const at = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.getTime() >= 0 && at.toISOString().slice(0, 10) === text;
+  }, "Must be a real calendar date, from 1970-01-01 on.");
+
+/** GET /api/v1/usage/export's query (and the Usage page's download): unknown parameters are refused, like unknown body fields. */
+export const usageExportQuery = z.strictObject({
+  from: utcDate.optional().meta({ description: "First UTC day, inclusive. Default: the current billing cycle's start (to the instant)." }),
+  to: utcDate.optional().meta({ description: "Last UTC day, inclusive. Default: the current billing cycle's end (to the instant)." }),
+  groupBy: z.enum(EXPORT_GROUPINGS).default("day").meta({ description: "One row per (day, metric), metric, (member, metric) or (AI feature, metric)." }),
+  format: z.enum(EXPORT_FORMATS).default("csv"),
+});

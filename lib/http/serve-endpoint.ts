@@ -1,12 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { payloadTooLarge, type ApiReply, type ApiRequest, type Endpoint } from "@/lib/api/endpoint";
+import { isStreamedBody, payloadTooLarge, startStream, type ApiReply, type ApiRequest, type Endpoint, type StreamedBody } from "@/lib/api/endpoint";
 import { errorReply } from "@/lib/api/respond";
+import { logger } from "@/lib/observability/log";
 import { SECURITY_HEADERS } from "./security-headers";
 
 /** Answers a Node.js request with an endpoint: no Web Request or Response objects in between. */
 export async function serveEndpoint(endpoint: Endpoint, request: IncomingMessage, response: ServerResponse) {
+  let query: URLSearchParams | undefined;
   const apiRequest: ApiRequest = {
     headers: { get: (name) => headerValue(request, name) },
+    // Parsed only when asked for: the enforcement routes take no query.
+    get query() {
+      const url = request.url ?? "";
+      const start = url.indexOf("?");
+      return (query ??= new URLSearchParams(start < 0 ? "" : url.slice(start + 1)));
+    },
     text: (maxBytes) => readBody(request, maxBytes),
   };
   let reply: ApiReply;
@@ -16,7 +24,51 @@ export async function serveEndpoint(endpoint: Endpoint, request: IncomingMessage
     // Endpoints answer their own errors; this is for one that throws.
     reply = errorReply(error);
   }
+  if (reply.contentType && isStreamedBody(reply.body)) return streamReply(request, response, reply as ApiReply & { body: StreamedBody });
   sendReply(request, response, reply);
+}
+
+/**
+ * Writes a streamed reply chunk by chunk (chunked transfer encoding), asking
+ * the body for its next chunk only once the socket has taken the last one, so
+ * a slow client slows the reads instead of filling memory. A client that
+ * leaves stops the body (its reads end). A failure after the status was sent
+ * destroys the connection, so the client sees a broken download, never a
+ * complete-looking one.
+ */
+async function streamReply(request: IncomingMessage, response: ServerResponse, reply: ApiReply & { body: StreamedBody }) {
+  const started = await startStream(reply);
+  if (!started.ok) return sendReply(request, response, started.reply);
+  const { first, rest } = started;
+  response.writeHead(reply.status, { ...SECURITY_HEADERS, "Content-Type": reply.contentType!, ...reply.headers });
+  let gone = false;
+  response.once("close", () => (gone = true));
+  try {
+    if (first !== null && !response.write(first)) await drained(response);
+    while (!gone) {
+      const next = await rest.next();
+      if (next.done) break;
+      if (!response.write(next.value)) await drained(response);
+    }
+    if (gone) await rest.return?.();
+    else response.end();
+  } catch (error) {
+    logger().warn({ err: error }, "streamed reply failed after its status was sent");
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** Resolves once the response can take more, or has closed. */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
 }
 
 /** How long a client that was refused mid-body may keep its connection before it is cut. */

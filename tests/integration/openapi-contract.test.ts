@@ -102,6 +102,17 @@ describe("real answers match the document", () => {
     expect((await answerOf("POST /api/v1/usage/consume", key, { metric: "nope", quantity: 1, idempotencyKey: "k4" })).status).toBe(400);
     expect((await answerOf("POST /api/v1/usage/consume", key, "{")).status).toBe(400);
 
+    const exported = await fetch(`${base}/api/v1/usage/export?groupBy=member&format=json`, { headers: { authorization: `Bearer ${key}` } });
+    const exportResponses = document.paths["/api/v1/usage/export"].get.responses;
+    expect(exported.headers.get("content-type")).toBe("application/json");
+    expect(CONTRACT["GET /api/v1/usage/export"].answer.parse(await exported.json())).toEqual([expect.objectContaining({ metric: "enrichments", quantity: 1 })]);
+    expect(Object.keys(exportResponses["200"].content ?? {}).sort()).toEqual(["application/json", "text/csv; charset=utf-8"]);
+    const csv = await fetch(`${base}/api/v1/usage/export`, { headers: { authorization: `Bearer ${key}` } });
+    expect(exportResponses["200"].content).toHaveProperty([csv.headers.get("content-type")!]);
+    expect((await csv.text()).split("\r\n")[0]).toBe("date,metric,unit,quantity,amount_usd");
+    const badExport = await fetch(`${base}/api/v1/usage/export?groupBy=week`, { headers: { authorization: `Bearer ${key}` } });
+    expect(exportResponses[String(badExport.status)].content?.["application/json"].schema.properties?.error.properties?.code.enum).toContain("invalid_request");
+
     const batch = await answerOf("POST /api/v1/usage/batch", key, {
       events: [{ metric: "enrichments", quantity: 1, idempotencyKey: "b1" }, { metric: "enrichments", quantity: 1e9, idempotencyKey: "b2" }],
     });

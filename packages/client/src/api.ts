@@ -103,6 +103,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the org's usage
+         * @description The ledger's usage over UTC days `from` to `to` (inclusive; by default the current billing cycle, from its anchor's instant), one row per (day, metric), metric, (member, metric) or (AI feature, metric). CSV (RFC 4180, with a header row) or a JSON array, streamed as it is read, as an attachment named ledgerline-usage-<from>-<to>.<format>. At most 366 days. An API key sees every member's rows and the AI budget's dollars (`amount_usd`, exact decimal dollars).
+         */
+        get: operations["usageExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/usage/check": {
         parameters: {
             query?: never;
@@ -299,6 +319,32 @@ export interface components {
                 };
             }[];
             historyPeriods: string[];
+        };
+        /** @description format=json: a JSON array of rows, streamed. */
+        UsageExport: components["schemas"]["UsageExportRow"][];
+        UsageExportRow: {
+            /**
+             * Format: date
+             * @description groupBy=day: the UTC day.
+             */
+            date?: string;
+            /** @description groupBy=member; null for usage recorded without a member. */
+            member_id?: string | null;
+            member_email?: string | null;
+            member_name?: string | null;
+            /**
+             * @description groupBy=feature.
+             * @enum {string}
+             */
+            feature?: "email" | "chips" | "summary" | "agent" | "coaching" | "chat";
+            /** @enum {string} */
+            metric: "contacts" | "companies" | "storage_bytes" | "emails_sent" | "ai_tokens" | "enrichments" | "workflow_executions" | "import_rows" | "export_rows" | "lead_captures" | "api_calls" | "ai_budget";
+            /** @enum {string} */
+            unit: "count" | "bytes" | "micros" | "tokens";
+            /** @description The net quantity admitted in the range, in the metric's unit (ai_budget: micro-dollars). */
+            quantity: number;
+            /** @description ai_budget rows: the same amount as exact decimal dollars; null on other rows. Absent for readers who do not see dollars. */
+            amount_usd?: string | null;
         };
         UsageDecision: {
             allowed: boolean;
@@ -557,6 +603,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageSnapshot"];
+                };
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_request";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    /** @description Seconds to wait: to the counter's reset for a limit, a short pause for the store or an address sending bad keys. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "rate_limited";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `store_unavailable` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait: to the counter's reset for a limit, a short pause for the store or an address sending bad keys. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "store_unavailable";
+                            message: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    usageExport: {
+        parameters: {
+            query?: {
+                /** @description First UTC day, inclusive. Default: the current billing cycle's start (to the instant). */
+                from?: string;
+                /** @description Last UTC day, inclusive. Default: the current billing cycle's end (to the instant). */
+                to?: string;
+                /** @description One row per (day, metric), metric, (member, metric) or (AI feature, metric). */
+                groupBy?: "day" | "metric" | "member" | "feature";
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Download the org's usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageExport"];
+                    "text/csv; charset=utf-8": string;
                 };
             };
             /** @description `invalid_request` */
