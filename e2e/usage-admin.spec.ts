@@ -55,7 +55,7 @@ test.describe("Acme admin", () => {
   test("meter colours follow the thresholds, with aria values", async ({ page }) => {
     const expectations = [
       { metric: "companies", tone: "normal", now: "42", rgb: "rgb(37, 99, 235)" }, // 4.2K of 10K
-      { metric: "storage_bytes", tone: "warning", now: "85", rgb: "rgb(202, 138, 4)" }, // 21.3 GB of 25 GB
+      { metric: "storage_bytes", tone: "warning", now: "85", rgb: "rgb(168, 131, 0)" }, // 21.3 GB of 25 GB
       { metric: "emails_sent", tone: "high", now: "92", rgb: "rgb(234, 88, 12)" }, // 9.2K of 10K
       { metric: "contacts", tone: "full", now: "100", rgb: "rgb(220, 38, 38)" }, // 26.5K of 25K: 106%
     ];

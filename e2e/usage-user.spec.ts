@@ -6,12 +6,13 @@ import { PERSONAS, signInAs } from "./support/personas";
 test.describe("Acme user sharing the pool", () => {
   test.beforeEach(async ({ page }) => signInAs(page, PERSONAS.acmeUserSharingPool));
 
-  test("gets percentages only: no toggle, no Manage Plan, but the plan's list price", async ({ page }) => {
+  test("gets percentages only: no toggle, no Manage Plan, Ask an admin instead of Upgrade, but the plan's list price", async ({ page }) => {
     await expect(page.getByTestId("ai-budget-used")).toHaveText("70% of monthly AI pool");
     await expect(page.getByRole("switch")).toHaveCount(0);
     await expect(page.getByTestId("plan-name")).toHaveText("Pro");
     await expect(page.getByTestId("plan-price")).toHaveText("$49.00/month");
-    await expect(page.getByRole("link", { name: "Upgrade" })).toHaveAttribute("href", "/settings/billing");
+    await expect(page.getByRole("link", { name: "Upgrade" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Ask an admin to upgrade" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Manage Plan" })).toHaveCount(0);
     await expect(page.getByTestId("my-ai_budget")).toContainText("You share the organization pool");
     await expect(page.getByTestId("my-enrichments")).toContainText("You share the organization pool");
@@ -68,4 +69,17 @@ test("Acme user with a personal allocation: nearly used, then used up with the 4
   await expect(ai).toContainText("100% of your allocation");
   await expect(ai.getByRole("progressbar")).toHaveAttribute("data-tone", "full");
   await expect(ai).toContainText("You have used your allocation. AI features return a 429 error until an admin raises it at Admin > Usage & Limits > Per-user allocations.");
+});
+
+// Writes notifications, so on a copy of Acme of its own.
+test("a user asks an admin to upgrade from the plan card, and the admin reads who asked", async ({ page, ownOrg }) => {
+  const acme = await ownOrg("org_acme");
+  await acme.signIn(page, PERSONAS.acmeUserSharingPool);
+  await page.getByRole("button", { name: "Ask an admin to upgrade" }).click();
+  await expect(page.getByText("Your admins have been asked; they will see it in their notifications.")).toBeVisible();
+
+  await page.context().clearCookies();
+  await acme.signIn(page, PERSONAS.acmeAdmin, "/notifications");
+  await expect(page.getByText("asks to upgrade the plan")).toBeVisible();
+  await expect(page.getByText("The org is on Pro. Pick a higher tier in Settings > Billing if more room is needed.")).toBeVisible();
 });

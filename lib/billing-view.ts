@@ -5,6 +5,7 @@ import { billingPeriodFor } from "@/lib/billing-cycle";
 import { formatMicros, formatShortDate } from "@/lib/format";
 import { PLAN_IDS, PLANS, type Limit, type PlanId } from "@/lib/limits/plans";
 import { BILLING_INTERVALS, type BillingInterval } from "@/lib/limits/stripe-prices";
+import { liveCreditGrants } from "@/lib/metering/credit-grants";
 import { planHighlights } from "@/lib/plan-highlights";
 import { listPrice, type ListPrice } from "@/lib/plan-price";
 
@@ -64,6 +65,17 @@ export interface CreditEntryView {
   reference: string;
 }
 
+/** A grant with something left, in the order AI spend draws on them. */
+export interface CreditGrantView {
+  id: string;
+  /** "Purchase", "Top-up", "Promotional" or "Adjustment". */
+  source: string;
+  granted: string;
+  remaining: string;
+  /** "Dec 31, 2026", or null for credits that never expire. */
+  expires: string | null;
+}
+
 export interface BillingView {
   orgId: string;
   orgName: string;
@@ -80,6 +92,8 @@ export interface BillingView {
   credits: string | null;
   /** The newest credit ledger rows, for dollar viewers only. */
   creditLedger: { entries: CreditEntryView[]; total: number } | null;
+  /** The live grants, soonest-expiring first, for dollar viewers only. */
+  creditGrants: CreditGrantView[] | null;
   seats: { label: string; used: number; limit: string; over: boolean }[];
   /** May open Admin > Billing (managers and up). */
   canManage: boolean;
@@ -90,7 +104,8 @@ export interface BillingView {
 /** How many ledger rows the pages list; the balance is always the sum of all of them. */
 export const CREDIT_LEDGER_ROWS = 20;
 
-const CREDIT_KIND_LABELS: Record<string, string> = { grant: "Grant", draw_down: "Draw-down", adjustment: "Adjustment" };
+const CREDIT_KIND_LABELS: Record<string, string> = { grant: "Grant", draw_down: "Draw-down", adjustment: "Adjustment", expiry: "Expiry" };
+const GRANT_SOURCE_LABELS: Record<string, string> = { purchase: "Purchase", top_up: "Top-up", promotional: "Promotional", adjustment: "Adjustment" };
 const ledgerDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
 /** Subscription states Stripe will bill no more. */
 const ENDED_STATUSES = new Set(["canceled", "incomplete_expired"]);
@@ -143,6 +158,7 @@ export async function getBillingView(db: PrismaClient, orgId: string, role: Role
     hasSubscription: org.stripeSubscriptionId !== null && !ENDED_STATUSES.has(org.subscriptionStatus),
     credits: balance > 0 ? (showDollars ? formatMicros(balance) : "Available") : null,
     creditLedger: showDollars ? await creditLedger(db, orgId) : null,
+    creditGrants: showDollars ? await creditGrants(db, orgId, now) : null,
     seats: [seat("Power", seatsUsed("power"), seatLimits.power), seat("Collaborator", seatsUsed("collaborator"), seatLimits.collaborator)],
     canManage: canManagePlan(role),
     canAct: isAdmin(role),
@@ -162,6 +178,16 @@ async function creditLedger(db: PrismaClient, orgId: string): Promise<BillingVie
     reference: row.reference,
   }));
   return { entries, total };
+}
+
+async function creditGrants(db: PrismaClient, orgId: string, now: Date): Promise<CreditGrantView[]> {
+  return (await liveCreditGrants(db, orgId, now)).map((grant) => ({
+    id: grant.id,
+    source: GRANT_SOURCE_LABELS[grant.source] ?? grant.source,
+    granted: formatMicros(grant.amountMicros),
+    remaining: formatMicros(grant.remainingMicros),
+    expires: grant.expiresAt ? ledgerDate.format(grant.expiresAt) : null,
+  }));
 }
 
 /** What confirming a change to `target` will do, worded for the viewer. */

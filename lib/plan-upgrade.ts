@@ -1,3 +1,4 @@
+import { isAdmin, type Role } from "@/lib/auth/roles";
 import type { PlanId } from "@/lib/limits/plans";
 
 /** Stripe subscription states in which the plan can be changed straight away. */
@@ -17,4 +18,13 @@ export function upgradeHref(plan: PlanId, subscriptionStatus: string): string | 
   if (plan === "free") return SIGNUP_PLAN_PATH;
   if (plan === "ultra" || !ACTIVE_STATUSES.has(subscriptionStatus)) return null;
   return SETTINGS_BILLING_PATH;
+}
+
+/**
+ * Only admins and super admins can change the plan; everyone else, where an
+ * Upgrade applies at all, gets "Ask an admin to upgrade" instead of a page
+ * that can only say no (lib/notifications/upgrade-request.ts).
+ */
+export function mayAskToUpgrade(role: Role, plan: PlanId, subscriptionStatus: string): boolean {
+  return !isAdmin(role) && upgradeHref(plan, subscriptionStatus) !== null;
 }

@@ -8,7 +8,7 @@ import type { Meter, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot"
 import { meterTone, type MeterTone } from "@/lib/meter-tone";
 import { planHighlights } from "@/lib/plan-highlights";
 import { listPrice, type ListPrice } from "@/lib/plan-price";
-import { ADMIN_BILLING_PATH, upgradeHref } from "@/lib/plan-upgrade";
+import { ADMIN_BILLING_PATH, mayAskToUpgrade, upgradeHref } from "@/lib/plan-upgrade";
 
 /**
  * The Usage page's view model: everything its components show, already worded
@@ -61,7 +61,10 @@ export interface PlanCardView {
   intervalLabel: string;
   price: ListPrice;
   included: string[];
+  /** Upgrade, for those who can change the plan (admins); everyone else gets askToUpgrade. */
   upgradeHref: string | null;
+  /** The org to ask for "Ask an admin to upgrade"; null where it does not apply. */
+  askToUpgrade: { orgId: string } | null;
   manageHref: string | null;
 }
 
@@ -210,7 +213,8 @@ function planCard(snapshot: UsageSnapshot, viewer: Viewer): PlanCardView {
     intervalLabel: org.plan === "free" ? "Free forever" : org.billingInterval === "year" ? "Billed annually" : "Billed monthly",
     price: listPrice(org.plan, org.billingInterval),
     included: planHighlights(org.plan),
-    upgradeHref: upgradeHref(org.plan, org.subscriptionStatus),
+    upgradeHref: isAdmin(viewer.role) ? upgradeHref(org.plan, org.subscriptionStatus) : null,
+    askToUpgrade: mayAskToUpgrade(viewer.role, org.plan, org.subscriptionStatus) ? { orgId: org.id } : null,
     manageHref: canManagePlan(viewer.role) ? ADMIN_BILLING_PATH : null,
   };
 }

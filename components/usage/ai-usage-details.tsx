@@ -34,8 +34,8 @@ export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" 
               </p>
               <p className="text-sm tabular-nums text-slate-700">{dollars ? dollars.byFeature[f.feature] : f.shareLabel}</p>
             </div>
-            <div className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
-              <div className="h-full rounded-full bg-blue-400" style={{ width: `${f.share}%` }} />
+            <div className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-meter-track" aria-hidden="true">
+              <div className="h-full rounded-full bg-meter-normal" style={{ width: `${f.share}%` }} />
             </div>
           </li>
         ))}

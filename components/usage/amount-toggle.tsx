@@ -34,7 +34,7 @@ export function AmountToggle({ heading, percent, dollars, personId, initiallyDol
           className="group inline-flex shrink-0 items-center gap-2 rounded-full text-sm font-medium text-slate-700 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-blue-600"
         >
           Show $
-          <span className="relative inline-flex h-5 w-9 items-center rounded-full bg-slate-300 transition-colors group-aria-checked:bg-blue-600">
+          <span className="relative inline-flex h-5 w-9 items-center rounded-full bg-switch-off transition-colors group-aria-checked:bg-switch-on">
             <span className="inline-block h-4 w-4 translate-x-0.5 rounded-full bg-white shadow transition-transform group-aria-checked:translate-x-4.5" />
           </span>
         </button>

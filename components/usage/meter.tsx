@@ -10,7 +10,18 @@ export function Meter({ meter }: { meter: MeterView }) {
           <p className="text-sm font-medium text-slate-900">{meter.label}</p>
           <p className="text-sm tabular-nums text-slate-600">
             <span className="font-semibold text-slate-900">{meter.used}</span> / {meter.limit}
-            {meter.bar && <span className="ml-1.5 text-slate-500">· {meter.bar.label}</span>}
+            {meter.bar && (
+              <>
+                {" "}
+                {/* The dot is for the eye; a screen reader hears "25K / 25K, 106% used". */}
+                <span className="text-slate-500">
+                  <span aria-hidden="true">· </span>
+                  <span className="sr-only">, </span>
+                  {meter.bar.label}
+                  <span className="sr-only"> used</span>
+                </span>
+              </>
+            )}
           </p>
         </div>
         <Sparkline values={meter.history} tone={meter.bar?.tone ?? "normal"} />

@@ -1,4 +1,5 @@
 import type { PlanCardView } from "@/lib/usage-view";
+import { AskToUpgrade } from "@/components/billing/ask-to-upgrade";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 
@@ -25,9 +26,10 @@ export function PlanCard({ plan }: { plan: PlanCardView }) {
           </li>
         ))}
       </ul>
-      {(plan.upgradeHref || plan.manageHref) && (
+      {(plan.upgradeHref || plan.askToUpgrade || plan.manageHref) && (
         <div className="mt-auto flex flex-wrap gap-2 pt-5">
           {plan.upgradeHref && <ButtonLink href={plan.upgradeHref}>Upgrade</ButtonLink>}
+          {plan.askToUpgrade && <AskToUpgrade orgId={plan.askToUpgrade.orgId} />}
           {plan.manageHref && (
             <ButtonLink href={plan.manageHref} variant="secondary">
               Manage Plan

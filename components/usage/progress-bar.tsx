@@ -17,7 +17,7 @@ export function ProgressBar({ bar, label, backdrop, size = "md" }: { bar: BarVie
       aria-valuenow={Math.min(100, Math.floor(bar.percent))}
       aria-valuetext={`${bar.label} used`}
       data-tone={bar.tone}
-      className={`relative w-full overflow-hidden rounded-full bg-slate-100 ${size === "lg" ? "h-3" : "h-2"}`}
+      className={`relative w-full overflow-hidden rounded-full bg-meter-track ${size === "lg" ? "h-3" : "h-2"}`}
     >
       {backdrop != null && <div className={`absolute inset-y-0 left-0 opacity-30 ${TONE_FILL[bar.tone]}`} style={{ width: width(backdrop) }} />}
       <div className={`absolute inset-y-0 left-0 rounded-full ${TONE_FILL[bar.tone]}`} style={{ width: width(bar.percent) }} />

@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
   "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
-  "credit_accounts", "credit_ledger", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
+  "credit_accounts", "credit_ledger", "credit_grants", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
 ];
 
 /** The demo API keys: from the environment, else the ones .env.example ships (so the README's keys always work). */
@@ -178,8 +178,8 @@ async function seedOrg(db: SqlExecutor, { org, usage, apiKeyId, apiKey }: OrgSee
     [apiKeyId, org.id, hashApiKey(apiKey), apiKey.slice(0, 14)],
   );
   if (org.creditMicros) {
-    await db.query(`INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES ($1, 'grant', $2, 'seed:credits')`, [org.id, org.creditMicros]);
-    await db.query(`INSERT INTO credit_accounts (org_id, balance_micros) VALUES ($1, $2)`, [org.id, org.creditMicros]);
+    // A promotional grant that never expires: the balance the README and the e2e specs show.
+    await db.query(`SELECT ledgerline_credit_grant($1, 'grant', 'promotional', $2, 'seed:credits', NULL, $3)`, [org.id, org.creditMicros, now]);
   }
   await insertLedger(db, org.id, usageRows(org, usage, now));
   await deriveRollups(db, org.id);

@@ -210,21 +210,25 @@ export interface AiSettlement {
 interface QueuedSettle {
   sql: SqlExecutor;
   request: AiSettleRequest;
+  now?: Date;
 }
 
 const submitSettle = coalesced<QueuedSettle, AiSettlement>("ai_settle", (orgId, apiKeyHash, items) =>
-  settleBatch(items[0].sql, orgId, apiKeyHash, items.map((item) => item.request)));
+  settleBatch(items[0].sql, orgId, apiKeyHash, items.map((item) => item.request), items[0].now ?? new Date()));
 
 /**
  * Records what an AI call actually cost and releases its hold. The pool pays
- * first, then credits; the cost of work already done is recorded even past the
- * cap. Settling again returns the first settlement.
+ * first, then credits (drawn from the grants in draw order, after any past
+ * their expiry have expired: lib/metering/credit-grants.ts); the cost of work
+ * already done is recorded even past the cap. Settling again returns the
+ * first settlement.
  */
-export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?: string): Promise<AiSettlement> {
-  return submitSettle([request.orgId, apiKeyHash ?? ""], { sql, request });
+export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?: string, now?: Date): Promise<AiSettlement> {
+  return submitSettle([request.orgId, apiKeyHash ?? "", now?.getTime().toString() ?? ""], { sql, request, now });
 }
 
-async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string | undefined, requests: AiSettleRequest[]): Promise<Answer<AiSettlement>[]> {
+/** `now` decides which credit grants have expired and dates the draw-downs; tests pass their own. */
+async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string | undefined, requests: AiSettleRequest[], now: Date): Promise<Answer<AiSettlement>[]> {
   // A hold's model, time and period are fixed when it is taken: read them to price the calls by the
   // catalog version the hold was priced by, then settle under the lock.
   const catalog = await modelCatalog(sql);
@@ -243,7 +247,6 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
 
   return withOrgTerms(sql, orgId, async (terms) => {
     const answers: Answer<AiSettlement>[] = [];
-    const now = new Date();
     for (const [periodMs, indexes] of byPeriod) {
       const periodStart = periodMs ? new Date(periodMs) : termsFor(terms.context, "ai_budget", now).periodStart;
       const aiTerms = termsFor(terms.context, "ai_budget", periodStart);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ensureLedgerPartitions } from "@/lib/db/ledger-partitions";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
+import { expireDueCredits } from "./credit-grants";
 import { idempotencyWindowMs, purgeExpiredKeys } from "./idempotency-purge";
 import { logger } from "@/lib/observability/log";
 
@@ -13,9 +14,11 @@ const state = globalThis as unknown as { ledgerlineUpkeep?: NodeJS.Timeout };
 
 /**
  * Keeps the store bounded, every minute in each server process: purges
- * idempotency keys older than the window, and makes the ledger's coming
- * monthly partitions. Several instances may run it at once: a purge only ever
- * finds another's work already done, and a partition is made once.
+ * idempotency keys older than the window, makes the ledger's coming monthly
+ * partitions, and expires credit grants past their expiry (for orgs whose AI
+ * calls have not done it first). Several instances may run it at once: a
+ * purge only ever finds another's work already done, a partition is made
+ * once, and a grant expires once (under its org's credit account lock).
  */
 export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, string | undefined> = process.env) {
   const { STORE_UPKEEP_INTERVAL_MS: intervalMs } = upkeepEnv.parse(env);
@@ -26,6 +29,7 @@ export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, str
     try {
       await ensureLedgerPartitions(sql());
       await purgeExpiredKeys(sql(), { olderThan: new Date(Date.now() - windowMs) });
+      await expireDueCredits(sql());
       if (failing) console.info("Store upkeep recovered.");
       failing = false;
     } catch (error) {

@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { describeAlert, type AlertFacts } from "@/lib/alerts/alert-words";
 import { canSeeDollars, type Role } from "@/lib/auth/roles";
+import { storedPlan } from "@/lib/db/stored-values";
+import { describeUpgradeRequest } from "./upgrade-request";
 
 /**
  * The signed-in member's notifications, worded for them: their own allocation
@@ -28,12 +30,14 @@ const PAGE = 50;
 
 export async function listNotifications(db: PrismaClient, reader: Reader): Promise<NotificationView[]> {
   const [org, rows] = await Promise.all([
-    db.org.findUniqueOrThrow({ where: { id: reader.orgId }, select: { previewFlag: true, memberships: { select: { userId: true, user: { select: { name: true } } } } } }),
+    db.org.findUniqueOrThrow({ where: { id: reader.orgId }, select: { previewFlag: true, plan: true, memberships: { select: { userId: true, user: { select: { name: true } } } } } }),
     db.notification.findMany({ where: { orgId: reader.orgId, userId: reader.userId }, orderBy: { id: "desc" }, take: PAGE, include: { alert: true } }),
   ]);
   const showDollars = canSeeDollars(reader.role, org.previewFlag);
   const nameOf = (userId: string) => (userId === reader.userId ? "you" : (org.memberships.find((m) => m.userId === userId)?.user.name ?? "A former member"));
-  return rows.map(({ id, alert, readAt, createdAt }) => {
+  return rows.map(({ id, alert, upgradeRequestedBy, readAt, createdAt }) => {
+    const read = { id: String(id), createdAt: createdAt.toISOString(), unread: readAt === null };
+    if (!alert) return { ...read, ...describeUpgradeRequest(nameOf(upgradeRequestedBy ?? ""), storedPlan(org.plan)), tone: "raised" as const };
     const facts: AlertFacts = {
       userId: alert.userId,
       metric: alert.metric,
@@ -45,7 +49,7 @@ export async function listNotifications(db: PrismaClient, reader: Reader): Promi
       limit: Number(alert.limitValue),
     };
     const words = describeAlert(facts, { memberName: alert.userId ? nameOf(alert.userId) : null, showDollars });
-    return { id: String(id), ...words, createdAt: createdAt.toISOString(), unread: readAt === null, tone: facts.state };
+    return { ...read, ...words, tone: facts.state };
   });
 }
 

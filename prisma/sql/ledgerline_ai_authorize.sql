@@ -1,5 +1,5 @@
 -- ledgerline_ai_authorize: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202200000_coalesced_ai_holds/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_pool_ceiling bigint, p_expires_at timestamp with time zone, p_authorization_ids text[], p_user_ids text[], p_allocation_ceilings bigint[], p_holds bigint[], p_features text[], p_models text[], p_tiers text[])
  RETURNS TABLE(idx integer, outcome text, used bigint)
@@ -17,6 +17,7 @@ DECLARE
   v_balance bigint;
   v_credits_held bigint;
   v_credits_held_before bigint;
+  v_next_expiry timestamptz;
   v_users text[] := '{}';
   v_used bigint[] := '{}';
   v_held bigint[] := '{}';
@@ -66,7 +67,12 @@ BEGIN
     v_pool_hold := ledgerline_pool_part(p_holds[i], v_pool.used, v_pool_held, p_pool_ceiling);
     v_from_credits := p_holds[i] - v_pool_hold;
     IF v_from_credits > 0 AND NOT v_credits_locked THEN
-      SELECT a.balance_micros, a.held_micros INTO v_balance, v_credits_held FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      SELECT a.balance_micros, a.held_micros, a.next_expiry_at INTO v_balance, v_credits_held, v_next_expiry
+      FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      -- Grants past their expiry leave the balance before anything is decided on it.
+      IF v_next_expiry <= p_now THEN
+        v_balance := v_balance - ledgerline_expire_credits(p_org_id, p_now);
+      END IF;
       v_balance := coalesce(v_balance, 0);
       v_credits_held := coalesce(v_credits_held, 0);
       v_credits_held_before := v_credits_held;

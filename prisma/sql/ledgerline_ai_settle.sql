@@ -1,5 +1,5 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202200000_coalesced_ai_holds/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
  RETURNS TABLE(idx integer, outcome text, response jsonb)
@@ -9,7 +9,8 @@ AS $function$
 -- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.
 -- Every hold named belongs to the period p_period_start (the app groups them by period).
 -- The pool pays first, then free prepaid credits; the cost of work already done is recorded
--- even past the cap.
+-- even past the cap. Credits are drawn from the org's grants in draw order
+-- (ledgerline_draw_credits).
 DECLARE
   v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
   h ai_authorizations;
@@ -20,6 +21,8 @@ DECLARE
   v_has_credits boolean;
   v_balance bigint;
   v_credits_held bigint;
+  v_next_expiry timestamptz;
+  v_drawn bigint := 0;
   v_users text[] := '{}';
   v_used bigint[] := '{}';
   v_held bigint[] := '{}';
@@ -73,8 +76,13 @@ BEGIN
     END IF;
 
     IF NOT v_credits_locked THEN
-      SELECT a.balance_micros, a.held_micros INTO v_balance, v_credits_held FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
+      SELECT a.balance_micros, a.held_micros, a.next_expiry_at INTO v_balance, v_credits_held, v_next_expiry
+      FROM credit_accounts a WHERE a.org_id = p_org_id FOR UPDATE;
       v_has_credits := FOUND;
+      -- Grants past their expiry leave the balance first: what is left is what can be drawn.
+      IF v_next_expiry <= p_now THEN
+        v_balance := v_balance - ledgerline_expire_credits(p_org_id, p_now);
+      END IF;
       v_credits_locked := true;
     END IF;
     v_m := array_position(v_users, h.user_id);
@@ -97,12 +105,15 @@ BEGIN
     END IF;
 
     v_pool_part := ledgerline_pool_part(p_costs[i], v_pool_used, v_pool_held, p_pool_ceiling);
-    v_credit := CASE WHEN v_has_credits THEN least(p_costs[i] - v_pool_part, v_balance - v_credits_held) ELSE 0 END;
+    -- Free credits are the balance less other holds' reservations; after an expiry the
+    -- reservations can exceed the balance, and then nothing is free.
+    v_credit := CASE WHEN v_has_credits THEN greatest(0, least(p_costs[i] - v_pool_part, v_balance - v_credits_held)) ELSE 0 END;
     IF v_credit > 0 THEN
-      INSERT INTO credit_ledger (org_id, kind, amount_micros, reference) VALUES (p_org_id, 'draw_down', -v_credit, h.id)
+      INSERT INTO credit_ledger (org_id, kind, amount_micros, reference, created_at) VALUES (p_org_id, 'draw_down', -v_credit, h.id, p_now)
       ON CONFLICT (org_id, reference) DO NOTHING;
       IF FOUND THEN
         v_balance := v_balance - v_credit;
+        v_drawn := v_drawn + v_credit;
       END IF;
     END IF;
     v_pool_used := v_pool_used + p_costs[i] - v_credit;
@@ -133,6 +144,9 @@ BEGIN
   UPDATE usage_counters c SET used = v_pool_used, held = v_pool_held
   WHERE c.org_id = p_org_id AND c.user_id = '' AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
   IF v_has_credits THEN
+    IF v_drawn > 0 THEN
+      PERFORM ledgerline_draw_credits(p_org_id, p_now, v_drawn);
+    END IF;
     UPDATE credit_accounts a SET balance_micros = v_balance, held_micros = v_credits_held WHERE a.org_id = p_org_id;
   END IF;
   FOR m IN 1 .. cardinality(v_users) LOOP

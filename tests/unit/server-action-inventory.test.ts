@@ -21,6 +21,7 @@ const PROVEN_BY: Record<string, { test: string; who: string }> = {
   rotateAlertSecret: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   removeAlertWebhook: { test: "tests/integration/admin-permissions.test.ts", who: "admins" },
   markAllRead: { test: "tests/integration/admin-permissions.test.ts", who: "any member, own notifications only" },
+  askAdminToUpgrade: { test: "tests/integration/upgrade-request.test.ts", who: "members who cannot change the plan, for their own org only" },
   openBillingPortal: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   confirmPlanChange: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   buyCredits: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },

@@ -71,11 +71,22 @@ describe("toUsageView: plan card", () => {
 
   it("routes Upgrade by plan and Manage Plan by role", () => {
     expect(view("free", "admin").upgradeHref).toBe("/signup/plan");
-    expect(view("pro", "user").upgradeHref).toBe("/settings/billing");
+    expect(view("pro", "admin").upgradeHref).toBe("/settings/billing");
     expect(view("ultra", "admin").upgradeHref).toBeNull();
     expect(view("business", "admin", "unpaid").upgradeHref).toBeNull();
     expect(view("pro", "user").manageHref).toBeNull();
     expect(view("pro", "manager").manageHref).toBe("/admin/billing");
+  });
+
+  it("offers those who cannot change the plan a way to ask an admin, where Upgrade applies", () => {
+    for (const role of ["user", "manager"] as const) {
+      expect(view("pro", role).upgradeHref).toBeNull();
+      expect(view("pro", role).askToUpgrade).toEqual({ orgId: expect.any(String) });
+      expect(view("free", role).askToUpgrade).not.toBeNull();
+      expect(view("ultra", role).askToUpgrade).toBeNull();
+      expect(view("business", role, "unpaid").askToUpgrade).toBeNull();
+    }
+    expect(view("pro", "admin").askToUpgrade).toBeNull();
   });
 });
 

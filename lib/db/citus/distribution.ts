@@ -32,6 +32,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   ai_authorizations: { kind: "distributed", column: "org_id" },
   credit_accounts: { kind: "distributed", column: "org_id" },
   credit_ledger: { kind: "distributed", column: "org_id" },
+  credit_grants: { kind: "distributed", column: "org_id" },
   stripe_events: { kind: "distributed", column: "org_id" },
   audit_entries: { kind: "distributed", column: "org_id" },
   usage_alerts: { kind: "distributed", column: "org_id" },

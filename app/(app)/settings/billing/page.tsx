@@ -26,6 +26,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           Plans
         </h2>
         <p className="mb-4 mt-0.5 text-sm text-slate-500">{billing.canAct ? "Pick the tier to move to." : "Only admins can change the plan."}</p>
+
         <PlanPicker plans={planCatalog()} current={billing.plan.id} canChoose={billing.canAct} />
       </section>
     </>
