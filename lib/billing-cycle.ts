@@ -52,3 +52,8 @@ export function recentPeriods(anchor: Date, at: Date, count: number): BillingPer
 export function secondsUntilReset(period: BillingPeriod, at: Date): number {
   return Math.max(1, Math.ceil((period.end.getTime() - at.getTime()) / 1000));
 }
+
+/** Midnight UTC of the day `at` falls on: the day of a daily rollup or of an upgrade request. */
+export function startOfUtcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}

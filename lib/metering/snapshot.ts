@@ -1,7 +1,7 @@
 import { storedOrg } from "@/lib/db/stored-values";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
-import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods } from "@/lib/billing-cycle";
+import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods, startOfUtcDay } from "@/lib/billing-cycle";
 import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type AiTier } from "@/lib/limits/ai-models";
 import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type Unit } from "@/lib/limits/metrics";
@@ -134,7 +134,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
     let level = num(cumulativeBefore.find((row) => row.metric === metric)?.total);
     const rows = daily.filter((row) => row.metric === metric);
     return periods.map((p) => {
-      level += rows.filter((row) => row.day >= startOfDay(p.start) && row.day < startOfDay(p.end)).reduce((sum, row) => sum + num(row.quantity), 0);
+      level += rows.filter((row) => row.day >= startOfUtcDay(p.start) && row.day < startOfUtcDay(p.end)).reduce((sum, row) => sum + num(row.quantity), 0);
       return level;
     });
   };
@@ -199,10 +199,6 @@ export function meterOf(
 ): Meter {
   const { label, group, capKind, unit, cumulative } = METRICS[metric];
   return { metric, label, group, capKind, unit, cumulative, ...figures, percent: percentUsed(figures.used, figures.limit) };
-}
-
-function startOfDay(at: Date) {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 }
 
 function featureSpend(feature: AiFeature, rows: { tier: string; spent: bigint }[]): FeatureSpend {

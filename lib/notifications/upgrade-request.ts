@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { isAdmin, type Role } from "@/lib/auth/roles";
+import { startOfUtcDay } from "@/lib/billing-cycle";
 import { storedPlan, storedRole } from "@/lib/db/stored-values";
 import { PLANS, type PlanId } from "@/lib/limits/plans";
 import { mayAskToUpgrade } from "@/lib/plan-upgrade";
@@ -28,7 +29,7 @@ export async function askAdminsToUpgrade(db: PrismaClient, asker: Asker, now = n
   if (!mayAskToUpgrade(asker.role, storedPlan(org.plan), org.subscriptionStatus)) return { refused: "not_applicable" };
   const admins = org.memberships.filter((m) => isAdmin(storedRole(m.role)));
   if (admins.length === 0) return { refused: "no_admins" };
-  const requestDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const requestDay = startOfUtcDay(now);
   await db.notification.createMany({
     data: admins.map((admin) => ({ orgId: asker.orgId, userId: admin.userId, upgradeRequestedBy: asker.userId, requestDay })),
     skipDuplicates: true,
