@@ -9,6 +9,7 @@ import { meterTone, type MeterTone } from "@/lib/meter-tone";
 import { planHighlights } from "@/lib/plan-highlights";
 import { listPrice, type ListPrice } from "@/lib/plan-price";
 import { ADMIN_BILLING_PATH, mayAskToUpgrade, upgradeHref } from "@/lib/plan-upgrade";
+import { forecastUsage, type Forecast } from "@/lib/usage-forecast";
 
 /**
  * The Usage page's view model: everything its components show, already worded
@@ -51,9 +52,19 @@ export interface AiPanelView {
   credits: { label: string } | null;
   /** Set when AI access is paused for a failed payment. */
   paused: { viewerIsAdmin: boolean } | null;
-  dollars: { used: string; limit: string | null; credits: string | null; byFeature: Record<string, string> } | null;
+  dollars: {
+    used: string;
+    limit: string | null;
+    credits: string | null;
+    /** "$5.00 expires Dec 31": the credits that expire first. */
+    creditsExpiring: string | null;
+    byFeature: Record<string, string>;
+    forecast: string | null;
+  } | null;
   /** "3 AI requests blocked this cycle": refused because the pool and credits ran out; null when none. */
   blocked: string | null;
+  /** "At this pace the AI pool runs out around Dec 18", or "On track: ..."; null without a forecast. */
+  forecast: string | null;
 }
 
 export interface PlanCardView {
@@ -82,6 +93,7 @@ export interface MeterView {
   trend: string;
   /** "12 requests blocked this cycle" (429s at the org's cap); null when none. */
   blocked: string | null;
+  forecast: string | null;
 }
 
 export interface MeterGroupView {
@@ -110,6 +122,8 @@ export interface PersonalMeterView {
   poolPercent: number | null;
   detail: string;
   status: PersonalStatus;
+  /** Against the member's own allocation only: the pool's forecast is the org's, shown above. */
+  forecast: string | null;
 }
 
 export interface HistoryChartView {
@@ -130,6 +144,8 @@ export interface BlockedRowView {
 
 export interface UsageView {
   orgName: string;
+  /** When the figures were read, for "Updated 14:32 UTC". */
+  asOf: string;
   periodLabel: string;
   showDollars: boolean;
   ai: AiPanelView;
@@ -154,6 +170,7 @@ export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView 
   const member = snapshot.members.find((m) => m.userId === viewer.userId);
   return {
     orgName: org.name,
+    asOf: snapshot.asOf,
     periodLabel: cycleLabel(snapshot.period),
     showDollars,
     ai: aiPanel(snapshot, viewer, showDollars),
@@ -183,6 +200,8 @@ function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean):
   const spent = ai.byFeature.reduce((sum, f) => sum + f.spentMicros, 0);
   const limit = ai.limitMicros;
   const hasCredits = ai.creditBalanceMicros > 0;
+  const poolForecast = (projected: (value: number) => string) =>
+    forecastLine(ai.forecast, ai.usedMicros, limit, snapshot.period.end, { reaches: "the AI pool runs out", projected });
   return {
     bar: limit === null ? null : bar(ai.percent),
     resetsOn: formatShortDate(snapshot.period.end),
@@ -199,10 +218,13 @@ function aiPanel(snapshot: UsageSnapshot, viewer: Viewer, showDollars: boolean):
           used: formatMicros(ai.usedMicros),
           limit: limit === null ? null : formatMicros(limit),
           credits: hasCredits ? formatMicros(ai.creditBalanceMicros) : null,
+          creditsExpiring: ai.nextCreditExpiry && `${formatMicros(ai.nextCreditExpiry.amountMicros)} expires ${formatShortDate(ai.nextCreditExpiry.expiresAt)}`,
           byFeature: Object.fromEntries(ai.byFeature.map((f) => [f.feature, formatMicros(f.spentMicros)])),
+          forecast: poolForecast((value) => `${formatMicros(value)} of ${formatMicros(limit!)}`),
         }
       : null,
     blocked: ai.blocked ? `${blockedCount(ai.blocked)} blocked this cycle` : null,
+    forecast: poolForecast((value) => `${formatPercent(percentUsed(value, limit))} of the pool`),
   };
 }
 
@@ -235,7 +257,27 @@ function meterView(meter: Meter, periodEnd: string): MeterView {
     history: meter.history,
     trend: `Last six months: ${meter.history.map((v) => formatQuantity(v, unit)).join(", ")}`,
     blocked: meter.blocked ? `${blockedCount(meter.blocked)} blocked ${meter.cumulative ? "so far" : "this cycle"}` : null,
+    forecast: forecastLine(meter.forecast, meter.used, meter.limit, periodEnd, {
+      reaches: meter.capKind === "soft" ? "it reaches the soft cap" : "it reaches the limit",
+      projected: (value) => `${formatQuantity(value, unit)} of ${formatQuantity(meter.limit!, unit)}`,
+    }),
   };
+}
+
+/**
+ * A forecast in words. Nothing once the limit is reached, which the meter
+ * already says, and nothing before the cycle has a pace (see usage-forecast.ts).
+ */
+function forecastLine(
+  forecast: Forecast | null,
+  used: number,
+  limit: Limit,
+  periodEnd: string,
+  words: { reaches: string; projected: (value: number) => string },
+): string | null {
+  if (!forecast || limit === null || used >= limit) return null;
+  if (forecast.reachesLimitOn) return `At this pace ${words.reaches} around ${formatShortDate(forecast.reachesLimitOn)}`;
+  return `On track: about ${words.projected(forecast.projectedUsed)} by ${formatShortDate(periodEnd)}`;
 }
 
 const blockedCount = (count: number) => `${count.toLocaleString("en-US")} ${count === 1 ? "request" : "requests"}`;
@@ -292,7 +334,19 @@ function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalM
   return [
     personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, aiPoolBlocked, null),
     personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, enrichmentsPoolBlocked, "enrichments"),
-  ];
+  ].map((meter) => ({ ...meter, forecast: meter.status === "pool_exhausted" ? null : allocationForecast(snapshot, meter, member) }));
+}
+
+function allocationForecast(snapshot: UsageSnapshot, meter: Omit<PersonalMeterView, "forecast">, member: MemberUsage): string | null {
+  if (meter.basis !== "allocation") return null;
+  const { used, allocation } = meter.metric === "ai_budget" ? { used: member.ai.usedMicros, allocation: member.ai.allocationMicros } : member.enrichments;
+  const period = { start: new Date(snapshot.period.start), end: new Date(snapshot.period.end) };
+  const forecast = forecastUsage({ used, limit: allocation, period, now: new Date(snapshot.asOf) });
+  return forecastLine(forecast, used, allocation, snapshot.period.end, {
+    reaches: "your allocation runs out",
+    projected: (value) =>
+      meter.metric === "ai_budget" ? `${formatPercent(percentUsed(value, allocation))} of your allocation` : `${formatCount(value)} of ${formatCount(allocation!)} enrichments`,
+  });
 }
 
 /**
@@ -308,7 +362,7 @@ function personalMeter(
   poolPercent: number,
   poolBlocked: boolean,
   noun: string | null,
-): PersonalMeterView {
+): Omit<PersonalMeterView, "forecast"> {
   if (allocation !== null) {
     const percent = percentUsed(used, allocation);
     const own: PersonalStatus = percent >= 100 ? "exhausted" : meterTone(percent) === "normal" ? "ok" : "nearly";

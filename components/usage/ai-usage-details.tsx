@@ -7,6 +7,7 @@ import { ProgressBar } from "./progress-bar";
  */
 export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" | "dollars" }) {
   const dollars = mode === "dollars" ? ai.dollars : null;
+  const forecast = dollars ? dollars.forecast : ai.forecast;
   const usedText = dollars
     ? dollars.limit ? `${dollars.used} of ${dollars.limit}` : `${dollars.used} spent`
     : ai.bar ? `${ai.bar.label} of monthly AI pool` : "Unlimited AI pool";
@@ -17,6 +18,11 @@ export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" 
         <p className="shrink-0 text-slate-500">Resets {ai.resetsOn}</p>
       </div>
       <div className="mt-2">{ai.bar && <ProgressBar bar={ai.bar} label="AI budget used this cycle" size="lg" />}</div>
+      {forecast && (
+        <p className="mt-1.5 text-xs text-slate-600" data-testid="forecast-ai_budget">
+          {forecast}
+        </p>
+      )}
       {ai.blocked && (
         <p className="mt-1.5 text-xs font-medium text-red-700" data-testid="blocked-ai_budget">
           {ai.blocked}
@@ -47,6 +53,11 @@ export function AiUsageDetails({ ai, mode }: { ai: AiPanelView; mode: "percent" 
           <div>
             <p className="font-medium text-slate-900">Credit balance</p>
             <p className="text-xs text-slate-500">Prepaid overage, used once the monthly pool runs out.</p>
+            {dollars?.creditsExpiring && (
+              <p className="text-xs font-medium text-slate-700" data-testid="credits-expiring">
+                {dollars.creditsExpiring}
+              </p>
+            )}
           </div>
           <p className="font-semibold tabular-nums text-slate-900" data-testid="credit-balance">{dollars?.credits ?? ai.credits.label}</p>
         </div>

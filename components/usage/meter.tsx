@@ -32,6 +32,11 @@ export function Meter({ meter }: { meter: MeterView }) {
           <ProgressBar bar={meter.bar} label={`${meter.label} used`} />
         </div>
       )}
+      {meter.forecast && (
+        <p className="mt-1.5 text-xs text-slate-600" data-testid={`forecast-${meter.metric}`}>
+          {meter.forecast}
+        </p>
+      )}
       {meter.notes.map((note) => (
         <p key={note} className="mt-1.5 text-xs text-slate-500">
           {note}

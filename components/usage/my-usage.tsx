@@ -39,6 +39,11 @@ function PersonalMeter({ meter, allocationsHref }: { meter: PersonalMeterView; a
         <ProgressBar bar={meter.bar} label={`My ${meter.label} used`} backdrop={meter.poolPercent} />
       </div>
       <p className="mt-1.5 text-xs text-slate-500">{meter.basis === "allocation" ? "Personal allocation set by an admin" : "You share the organization pool"}</p>
+      {meter.forecast && (
+        <p className="mt-1 text-xs text-slate-600" data-testid={`my-forecast-${meter.metric}`}>
+          {meter.forecast}
+        </p>
+      )}
       <PersonalStatusNote meter={meter} allocationsHref={allocationsHref} />
     </li>
   );

@@ -3,7 +3,7 @@ import { appLink } from "@/lib/app-url";
 import { billingPeriodFor } from "@/lib/billing-cycle";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
 import { ADMIN_BILLING_PATH } from "@/lib/plan-upgrade";
-import { describeAlert, type AlertFacts } from "./alert-words";
+import { alertPace, describeAlert, type AlertFacts } from "./alert-words";
 
 export interface StoredAlert extends AlertFacts {
   id: bigint;
@@ -45,8 +45,8 @@ export interface AlertEmailContent {
 }
 
 /** The email to an org's admins, who may see dollar amounts. */
-export function alertEmail(alert: StoredAlert, orgName: string, memberName: string | null): AlertEmailContent {
-  const words = describeAlert(alert, { memberName, showDollars: true });
+export function alertEmail(alert: StoredAlert, orgName: string, memberName: string | null, billingAnchor: Date): AlertEmailContent {
+  const words = describeAlert({ ...alert, pace: alertPace(alert, billingAnchor) }, { memberName, showDollars: true });
   return {
     subject: `[${orgName}] ${words.title}`,
     text: [

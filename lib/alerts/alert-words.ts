@@ -1,6 +1,8 @@
+import { billingPeriodFor } from "@/lib/billing-cycle";
 import { formatBytes, formatMicros, formatPercent, formatShortDate } from "@/lib/format";
 import { percentUsed, SOFT_CAP_CEILING_PERCENT } from "@/lib/limits/cap-policy";
 import { isMetricId, METRICS } from "@/lib/limits/metrics";
+import { forecastUsage } from "@/lib/usage-forecast";
 
 /** A usage alert as stored, in plain values. */
 export interface AlertFacts {
@@ -13,6 +15,18 @@ export interface AlertFacts {
   cause: "usage" | "period_reset";
   used: number;
   limit: number;
+  /** When it was raised and when its cycle ends: a warning then says where the cycle's pace leads. */
+  pace?: AlertPace;
+}
+
+export interface AlertPace {
+  raisedAt: Date;
+  periodEnd: Date;
+}
+
+/** The pace facts of a stored alert, from its org's billing anchor. */
+export function alertPace(alert: { periodStart: Date; createdAt: Date }, billingAnchor: Date): AlertPace {
+  return { raisedAt: alert.createdAt, periodEnd: billingPeriodFor(billingAnchor, alert.periodStart).end };
 }
 
 export interface AlertWords {
@@ -47,8 +61,20 @@ function amounts(alert: AlertFacts, audience: Audience): string {
   return `${format(alert.used)} of ${format(alert.limit)}`;
 }
 
+/** For a warning (under 100%) on a resetting meter: the forecast at the moment it was raised. */
+function outlook(alert: AlertFacts): string {
+  const cumulative = isMetricId(alert.metric) && METRICS[alert.metric].cumulative;
+  if (!alert.pace || cumulative) return "";
+  const period = { start: alert.periodStart, end: alert.pace.periodEnd };
+  const forecast = forecastUsage({ used: alert.used, limit: alert.limit, period, now: alert.pace.raisedAt });
+  if (!forecast) return "";
+  return forecast.reachesLimitOn
+    ? ` At this pace it reaches 100% around ${formatShortDate(forecast.reachesLimitOn)}.`
+    : " At this pace it stays under the limit this cycle.";
+}
+
 function consequence(alert: AlertFacts): string {
-  if (alert.threshold < 100) return "";
+  if (alert.threshold < 100) return outlook(alert);
   if (alert.userId) return " Further requests against this allocation answer 429 until an admin raises it or the cycle resets.";
   const capKind = isMetricId(alert.metric) ? METRICS[alert.metric].capKind : "hard";
   return capKind === "soft"

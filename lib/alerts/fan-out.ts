@@ -81,7 +81,7 @@ async function fanOutOrg(db: PrismaClient, orgId: string, now: Date): Promise<nu
         for (const recipient of org.memberships.filter((m) => readsAlert(m, alert))) {
           notifications.push({ orgId, userId: recipient.userId, alertId: alert.id, createdAt: now });
         }
-        const email = alertEmail(alert, org.name, member?.user.name ?? null);
+        const email = alertEmail(alert, org.name, member?.user.name ?? null, org.billingAnchor);
         for (const admin of org.memberships.filter((m) => isAdmin(m.role))) {
           deliveries.push({ orgId, alertId: alert.id, channel: "email", recipient: admin.user.email, attempt: 1, payload: { ...email }, scheduledAt: now });
         }

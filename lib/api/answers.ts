@@ -76,6 +76,14 @@ export const aiRelease = z
   .strictObject({ authorizationId: z.string(), status: z.enum(["released", "expired"]) })
   .meta({ id: "AiRelease" });
 
+const forecast = z
+  .strictObject({
+    projectedUsed: z.number().int().meta({ description: "The total at the end of the billing cycle at this cycle's steady rate so far." }),
+    reachesLimitOn: z.iso.date().nullable().meta({ description: "The UTC day the limit is reached at this pace; null when it is not reached this cycle." }),
+  })
+  .nullable()
+  .meta({ id: "UsageForecast", description: "Null when nothing caps the meter, for cumulative meters, and in a cycle's first three days." });
+
 const meter = z.strictObject({
   metric,
   label: z.string(),
@@ -89,6 +97,7 @@ const meter = z.strictObject({
   resetsAt: instant.nullable(),
   history: z.array(z.number().int()).meta({ description: "The last six billing periods, oldest first." }),
   blocked: z.number().int(),
+  forecast,
 });
 
 const memberUsage = z.strictObject({
@@ -115,6 +124,7 @@ export const usageSnapshot = z
       monthlyPriceMicros: z.number().int(),
       annualPriceMicros: z.number().int(),
     }),
+    asOf: instant.meta({ description: "When the figures were read." }),
     period: z.strictObject({ start: instant, end: instant }),
     ai: z.strictObject({
       limitMicros: limit,
@@ -126,6 +136,11 @@ export const usageSnapshot = z
         z.strictObject({ feature: z.enum(AI_FEATURES), label: z.string(), tier: z.string().nullable(), spentMicros: z.number().int() }),
       ),
       blocked: z.number().int(),
+      forecast,
+      nextCreditExpiry: z
+        .strictObject({ amountMicros: z.number().int(), expiresAt: instant })
+        .nullable()
+        .meta({ description: "The prepaid credits that expire first, and when; null when no credits expire." }),
     }),
     meters: z.array(meter),
     members: z.array(memberUsage),

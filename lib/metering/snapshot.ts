@@ -6,6 +6,8 @@ import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type Ai
 import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type Unit } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
+import { forecastUsage, type Forecast } from "@/lib/usage-forecast";
+import { soonestExpiringCredits } from "./credit-grants";
 
 export const HISTORY_MONTHS = 6;
 
@@ -24,6 +26,8 @@ export interface Meter {
   history: number[];
   /** Requests the org's cap refused (429): this cycle, or since the start for cumulative metrics. */
   blocked: number;
+  /** Where the cycle ends at this pace; null for cumulative or uncapped metrics and early in a cycle. */
+  forecast: Forecast | null;
 }
 
 export interface FeatureSpend {
@@ -58,6 +62,8 @@ export interface UsageSnapshot {
     monthlyPriceMicros: number;
     annualPriceMicros: number;
   };
+  /** The instant the snapshot was read: the forecasts' "now" and the page's "last updated". */
+  asOf: string;
   period: { start: string; end: string };
   ai: {
     limitMicros: Limit;
@@ -68,6 +74,10 @@ export interface UsageSnapshot {
     byFeature: FeatureSpend[];
     /** AI calls refused this cycle because the pool and credits were used up (429). */
     blocked: number;
+    /** The pool at this pace (credits aside); null when unlimited or early in a cycle. */
+    forecast: Forecast | null;
+    /** The credits that expire first (all grants expiring at that instant); null when none expire. */
+    nextCreditExpiry: { amountMicros: number; expiresAt: string } | null;
   };
   meters: Meter[];
   members: MemberUsage[];
@@ -102,7 +112,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
 
   // The org's own counters over the history; members' (one row each below) only for this cycle,
   // so an org of 10,000 members reads 10,000 member rows, not six months of their counters.
-  const [orgCounters, cumulativeBefore, daily, features, memberships, credits] = await Promise.all([
+  const [orgCounters, cumulativeBefore, daily, features, memberships, credits, nextExpiry] = await Promise.all([
     db.$queryRaw<{ metric: string; period_start: Date; used: bigint; held: bigint; blocked: bigint }[]>`
       SELECT metric, period_start, used, held, blocked FROM usage_counters
       WHERE org_id = ${orgId} AND user_id = '' AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
@@ -125,6 +135,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       WHERE m.org_id = ${orgId}
       ORDER BY m.created_at, m.user_id`,
     db.creditAccount.findUnique({ where: { orgId } }),
+    soonestExpiringCredits(db, orgId, now),
   ]);
 
   const countersByKey = new Map(orgCounters.map((c) => [`${c.metric}\u0000${c.period_start.getTime()}`, c]));
@@ -142,12 +153,16 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   const meters: Meter[] = METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
     const cumulative = METRICS[metric].cumulative;
     const counter = counterOf(metric, cumulative ? CUMULATIVE_PERIOD_START : period.start);
+    const used = num(counter?.used);
+    const limit = limitFor(org.plan, metric, overrides);
+    const forecastable = !cumulative && METRICS[metric].capKind !== "observe";
     return meterOf(metric, {
-      used: num(counter?.used),
-      limit: limitFor(org.plan, metric, overrides),
+      used,
+      limit,
       resetsAt: cumulative ? null : period.end.toISOString(),
       history: cumulative ? cumulativeHistory(metric) : periods.map((p) => num(counterOf(metric, p.start)?.used)),
       blocked: num(counter?.blocked),
+      forecast: forecastable ? forecastUsage({ used, limit, period, now }) : null,
     });
   });
 
@@ -168,6 +183,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       monthlyPriceMicros: PLANS[org.plan].monthlyPriceMicros,
       annualPriceMicros: PLANS[org.plan].annualPriceMicros,
     },
+    asOf: now.toISOString(),
     period: { start: period.start.toISOString(), end: period.end.toISOString() },
     ai: {
       limitMicros: aiLimit,
@@ -177,6 +193,8 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       creditBalanceMicros: num(credits?.balanceMicros),
       byFeature: AI_FEATURES.map((feature) => featureSpend(feature, features.filter((f) => f.feature === feature))),
       blocked: num(pool?.blocked),
+      forecast: forecastUsage({ used: usedMicros, limit: aiLimit, period, now }),
+      nextCreditExpiry: nextExpiry && { amountMicros: nextExpiry.amountMicros, expiresAt: nextExpiry.expiresAt.toISOString() },
     },
     meters,
     members: memberships.map((m) => ({
@@ -195,7 +213,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
 /** A meter as the page shows it: the metric's definition with this cycle's figures. */
 export function meterOf(
   metric: Exclude<MetricId, "ai_budget">,
-  figures: { used: number; limit: Limit; resetsAt: string | null; history: number[]; blocked: number },
+  figures: { used: number; limit: Limit; resetsAt: string | null; history: number[]; blocked: number; forecast: Forecast | null },
 ): Meter {
   const { label, group, capKind, unit, cumulative } = METRICS[metric];
   return { metric, label, group, capKind, unit, cumulative, ...figures, percent: percentUsed(figures.used, figures.limit) };

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { describeAlert, type AlertFacts } from "@/lib/alerts/alert-words";
+import { alertPace, describeAlert, type AlertFacts } from "@/lib/alerts/alert-words";
 import { canSeeDollars, type Role } from "@/lib/auth/roles";
 import { storedPlan } from "@/lib/db/stored-values";
 import { describeUpgradeRequest } from "./upgrade-request";
@@ -30,7 +30,7 @@ const PAGE = 50;
 
 export async function listNotifications(db: PrismaClient, reader: Reader): Promise<NotificationView[]> {
   const [org, rows] = await Promise.all([
-    db.org.findUniqueOrThrow({ where: { id: reader.orgId }, select: { previewFlag: true, plan: true, memberships: { select: { userId: true, user: { select: { name: true } } } } } }),
+    db.org.findUniqueOrThrow({ where: { id: reader.orgId }, select: { previewFlag: true, plan: true, billingAnchor: true, memberships: { select: { userId: true, user: { select: { name: true } } } } } }),
     db.notification.findMany({ where: { orgId: reader.orgId, userId: reader.userId }, orderBy: { id: "desc" }, take: PAGE, include: { alert: true } }),
   ]);
   const showDollars = canSeeDollars(reader.role, org.previewFlag);
@@ -47,6 +47,7 @@ export async function listNotifications(db: PrismaClient, reader: Reader): Promi
       cause: alert.cause as AlertFacts["cause"],
       used: Number(alert.used),
       limit: Number(alert.limitValue),
+      pace: alertPace(alert, org.billingAnchor),
     };
     const words = describeAlert(facts, { memberName: alert.userId ? nameOf(alert.userId) : null, showDollars });
     return { ...read, ...words, tone: facts.state };

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getBillingView } from "@/lib/billing-view";
 import { seedDemo } from "@/lib/demo/seed";
 import { SEEDED_MODEL_IDS } from "../support/seeded-models";
+import { consumeUsage } from "@/lib/metering/consume";
+import { grantCredits } from "@/lib/metering/credit-grants";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { toUsageView } from "@/lib/usage-view";
 import { createOrg, testStore } from "../support/store";
@@ -48,6 +50,30 @@ describe("usage page data on the demo", () => {
     const view = toUsageView(await getUsageSnapshot(db, orgId, NOW), { userId: members[0], role: "user" });
     expect(view.history.enough).toBe(false);
     expect(view.ai.features.every((f) => f.tier === null && f.share === 0)).toBe(true);
+  });
+
+  it("forecasts each resetting meter from the store's counters, and says which credits expire first", async () => {
+    // Anchored on the 16th: ten days into a thirty-day cycle at NOW.
+    const { orgId, members, db, sql } = await createOrg({ plan: "pro", anchor: new Date("2026-10-16T12:00:00Z"), members: [{ role: "admin" }] });
+    const dayOf = (n: number) => new Date(Date.parse("2026-11-16T12:00:00Z") + n * 86_400_000);
+    for (const [day, quantity] of [[0, 1_000], [4, 1_500], [9, 500]] as const) {
+      await consumeUsage(sql, { orgId, metric: "emails_sent", quantity, idempotencyKey: `forecast-${day}` }, { now: dayOf(day) });
+    }
+    await db.$transaction((tx) => grantCredits(tx, { orgId, source: "promotional", amountMicros: 5_000_000, reference: "promo", expiresAt: new Date("2026-12-31T00:00:00Z"), now: NOW }));
+
+    const snapshot = await getUsageSnapshot(db, orgId, NOW);
+    expect(snapshot.period).toEqual({ start: "2026-11-16T12:00:00.000Z", end: "2026-12-16T12:00:00.000Z" });
+    const emails = snapshot.meters.find((m) => m.metric === "emails_sent")!;
+    // 3,000 in 10 of 30 days: 9,000 by the end, under Pro's 10,000.
+    expect(emails.forecast).toEqual({ projectedUsed: 9_000, reachesLimitOn: null });
+    expect(snapshot.meters.find((m) => m.metric === "contacts")!.forecast).toBeNull();
+    expect(snapshot.ai.forecast).toEqual({ projectedUsed: 0, reachesLimitOn: null });
+    expect(snapshot.ai.nextCreditExpiry).toEqual({ amountMicros: 5_000_000, expiresAt: "2026-12-31T00:00:00.000Z" });
+
+    const view = toUsageView(snapshot, { userId: members[0], role: "admin" });
+    expect(view.meterGroups.flatMap((g) => g.meters).find((m) => m.metric === "emails_sent")?.forecast).toBe("On track: about 9K of 10K by Dec 16");
+    expect(view.ai.dollars?.creditsExpiring).toBe("$5.00 expires Dec 31");
+    expect(toUsageView(snapshot, { userId: members[0], role: "user" }).ai.dollars).toBeNull();
   });
 
   it("billing view: payment state, and dollars only for those allowed", async () => {

@@ -3,6 +3,7 @@ import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRIC_IDS, METRICS, type MetricId } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type PlanId } from "@/lib/limits/plans";
 import { meterOf, type MemberUsage, type UsageSnapshot } from "@/lib/metering/snapshot";
+import type { Forecast } from "@/lib/usage-forecast";
 
 const USD = 1_000_000;
 const PERIODS = ["2026-06-15", "2026-07-15", "2026-08-15", "2026-09-15", "2026-10-15", "2026-11-15"].map((d) => `${d}T00:00:00.000Z`);
@@ -20,6 +21,11 @@ export interface SnapshotOptions {
   members?: MemberUsage[];
   /** Requests refused this cycle, per metric ("ai_budget" is the AI pool). */
   blocked?: Partial<Record<MetricId, number>>;
+  /** Per-metric forecast ("ai_budget" is the AI pool); none by default. */
+  forecasts?: Partial<Record<MetricId, Forecast>>;
+  nextCreditExpiry?: { amountMicros: number; expiresAt: string };
+  /** When the snapshot was read; defaults to the cycle's second day, too early for forecasts. */
+  asOf?: string;
 }
 
 export function member(userId: string, options: Partial<MemberUsage> = {}): MemberUsage {
@@ -55,6 +61,7 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
       monthlyPriceMicros: PLANS[plan].monthlyPriceMicros,
       annualPriceMicros: PLANS[plan].annualPriceMicros,
     },
+    asOf: options.asOf ?? "2026-11-16T12:00:00.000Z",
     period: { start: "2026-11-15T00:00:00.000Z", end: "2026-12-15T00:00:00.000Z" },
     ai: {
       limitMicros: aiLimit,
@@ -69,6 +76,8 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
         spentMicros: Math.round(aiUsed * weights[i]),
       })),
       blocked: options.blocked?.ai_budget ?? 0,
+      forecast: options.forecasts?.ai_budget ?? null,
+      nextCreditExpiry: options.nextCreditExpiry ?? null,
     },
     meters: METRIC_IDS.filter((id) => id !== "ai_budget").map((metric) => {
       const used = options.used?.[metric] ?? 0;
@@ -78,6 +87,7 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
         resetsAt: METRICS[metric].cumulative ? null : "2026-12-15T00:00:00.000Z",
         history: options.history?.[metric] ?? [0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => Math.round(used * f)),
         blocked: options.blocked?.[metric] ?? 0,
+        forecast: options.forecasts?.[metric] ?? null,
       });
     }),
     members: options.members ?? [],

@@ -259,6 +259,11 @@ export interface components {
                 monthlyPriceMicros: number;
                 annualPriceMicros: number;
             };
+            /**
+             * Format: date-time
+             * @description When the figures were read.
+             */
+            asOf: string;
             period: {
                 /** Format: date-time */
                 start: string;
@@ -280,6 +285,13 @@ export interface components {
                     spentMicros: number;
                 }[];
                 blocked: number;
+                forecast: components["schemas"]["UsageForecast"];
+                /** @description The prepaid credits that expire first, and when; null when no credits expire. */
+                nextCreditExpiry: {
+                    amountMicros: number;
+                    /** Format: date-time */
+                    expiresAt: string;
+                } | null;
             };
             meters: {
                 /** @enum {string} */
@@ -300,6 +312,7 @@ export interface components {
                 /** @description The last six billing periods, oldest first. */
                 history: number[];
                 blocked: number;
+                forecast: components["schemas"]["UsageForecast"];
             }[];
             members: {
                 userId: string;
@@ -320,6 +333,13 @@ export interface components {
             }[];
             historyPeriods: string[];
         };
+        /** @description Null when nothing caps the meter, for cumulative meters, and in a cycle's first three days. */
+        UsageForecast: {
+            /** @description The total at the end of the billing cycle at this cycle's steady rate so far. */
+            projectedUsed: number;
+            /** @description The UTC day the limit is reached at this pace; null when it is not reached this cycle. */
+            reachesLimitOn: string | null;
+        } | null;
         /** @description format=json: a JSON array of rows, streamed. */
         UsageExport: components["schemas"]["UsageExportRow"][];
         UsageExportRow: {
