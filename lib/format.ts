@@ -10,6 +10,7 @@ const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFra
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const shortDate = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
 const shortMonth = new Intl.DateTimeFormat("en-US", { month: "short", timeZone: "UTC" });
+const clockTime = new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "UTC" });
 
 /** 950, 1.2K, 26.5K, 4.2M. */
 export function formatCount(value: number): string {
@@ -52,6 +53,11 @@ export function formatQuantity(value: number, unit: Exclude<Unit, "micros">): st
 /** "Dec 31" */
 export function formatShortDate(iso: string | Date): string {
   return shortDate.format(new Date(iso));
+}
+
+/** "14:32:05 UTC" */
+export function formatClockTime(iso: string | Date): string {
+  return `${clockTime.format(new Date(iso))} UTC`;
 }
 
 /** "Jun" */

@@ -59,7 +59,12 @@ function lookUp(map: Record<string, string>, templateUserId: string, orgId: stri
   return found;
 }
 
-export const test = base.extend<{ ownOrg: (templateOrgId: string) => Promise<OwnOrg> }, { e2eStore: OpenStore }>({
+export interface OwnOrgOptions {
+  /** The copy's billing anchor instead of the template's: its cycle, and the usage seeded into it, start there. */
+  billingAnchor?: Date;
+}
+
+export const test = base.extend<{ ownOrg: (templateOrgId: string, options?: OwnOrgOptions) => Promise<OwnOrg> }, { e2eStore: OpenStore }>({
   /** The run's database (E2E_DATABASE_URL, the one the server uses), one small pool per worker. */
   e2eStore: [
     async ({}, use) => {
@@ -74,10 +79,10 @@ export const test = base.extend<{ ownOrg: (templateOrgId: string) => Promise<Own
 
   /** Seeds a fresh copy of the demo org `templateOrgId` for this test (each call, another copy). */
   ownOrg: async ({ e2eStore, baseURL }, use) => {
-    await use(async (templateOrgId) => {
+    await use(async (templateOrgId, options = {}) => {
       const template = DEMO_ORGS.find((org) => org.id === templateOrgId);
       if (!template) throw new Error(`No demo org ${templateOrgId}`);
-      const copy = await seedDemoOrgCopy(e2eStore.sql, templateOrgId, uniqueSuffix());
+      const copy = await seedDemoOrgCopy(e2eStore.sql, templateOrgId, uniqueSuffix(), new Date(), options.billingAnchor);
       const userId = (id: string) => lookUp(copy.userIds, id, templateOrgId);
       const email = (id: string) => lookUp(copy.emails, id, templateOrgId);
       return {

@@ -220,7 +220,14 @@ function copyEmail(email: string, suffix: string): string {
  * as new users whose addresses carry the suffix, with an API key of its own.
  * What happens to the copy touches neither the template nor any other copy.
  */
-export async function seedDemoOrgCopy(db: SqlExecutor, templateOrgId: string, suffix: string, now = new Date()): Promise<DemoOrgCopy> {
+export async function seedDemoOrgCopy(
+  db: SqlExecutor,
+  templateOrgId: string,
+  suffix: string,
+  now = new Date(),
+  /** A billing anchor of the copy's own, e.g. to start its cycle a set number of days ago. */
+  billingAnchor?: Date,
+): Promise<DemoOrgCopy> {
   if (!/^[a-z0-9]{1,40}$/.test(suffix)) throw new Error(`A copy's suffix is lower-case letters and digits, got ${JSON.stringify(suffix)}`);
   const template = DEMO_ORGS.find((org) => org.id === templateOrgId);
   if (!template) throw new Error(`No demo org ${templateOrgId}`);
@@ -229,6 +236,7 @@ export async function seedDemoOrgCopy(db: SqlExecutor, templateOrgId: string, su
   const org: DemoOrg = {
     ...template,
     id: `${template.id}_${suffix}`,
+    billingAnchor: billingAnchor ?? template.billingAnchor,
     members: template.members.map((m) => ({ ...m, id: userIds[m.id], email: emails[m.id] })),
   };
   const rename = <T>(byMember: Record<string, T>) => Object.fromEntries(Object.entries(byMember).map(([id, value]) => [userIds[id], value]));
