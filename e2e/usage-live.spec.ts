@@ -51,7 +51,7 @@ test.describe("Download CSV", () => {
     const downloading = page.waitForEvent("download");
     await page.getByRole("link", { name: "Download CSV" }).click();
     const file = await downloading;
-    return { name: file.suggestedFilename(), lines: (await readFile((await file.path())!, "utf8")).trim().split("\n") };
+    return { name: file.suggestedFilename(), lines: (await readFile((await file.path())!, "utf8")).trim().split("\r\n") };
   }
 
   test("an admin gets this cycle by day with a dollar column; a plain user their own rows, without one", async ({ page, ownOrg, browser }) => {
