@@ -66,6 +66,8 @@ function outlook(alert: AlertFacts): string {
   const cumulative = isMetricId(alert.metric) && METRICS[alert.metric].cumulative;
   if (!alert.pace || cumulative) return "";
   const period = { start: alert.periodStart, end: alert.pace.periodEnd };
+  // An alert recorded outside its own cycle (written after the cycle ended) has no pace to tell.
+  if (alert.pace.raisedAt < period.start || alert.pace.raisedAt >= period.end) return "";
   const forecast = forecastUsage({ used: alert.used, limit: alert.limit, period, now: alert.pace.raisedAt });
   if (!forecast) return "";
   return forecast.reachesLimitOn

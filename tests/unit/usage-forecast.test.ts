@@ -139,5 +139,7 @@ describe("the 80% alert's text", () => {
     expect(describeAlert(late, audience).detail).toBe("8,000 of 10,000. At this pace it stays under the limit this cycle.");
     const early = { ...alert, pace: { raisedAt: at("2026-11-16T00:00:00Z"), periodEnd: at("2026-12-15T00:00:00Z") } };
     expect(describeAlert(early, audience).detail).toBe("8,000 of 10,000.");
+    const afterItsCycle = { ...alert, pace: { raisedAt: at("2026-12-20T00:00:00Z"), periodEnd: at("2026-12-15T00:00:00Z") } };
+    expect(describeAlert(afterItsCycle, audience).detail).toBe("8,000 of 10,000.");
   });
 });
