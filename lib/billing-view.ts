@@ -4,7 +4,8 @@ import { canManagePlan, canSeeDollars, isAdmin, type Role } from "@/lib/auth/rol
 import { billingPeriodFor } from "@/lib/billing-cycle";
 import { formatMicros, formatShortDate } from "@/lib/format";
 import { PLAN_IDS, PLANS, type Limit, type PlanId } from "@/lib/limits/plans";
-import { BILLING_INTERVALS, type BillingInterval } from "@/lib/limits/stripe-prices";
+import { AUTO_TOP_UP, BILLING_INTERVALS, type BillingInterval } from "@/lib/limits/stripe-prices";
+import { readAutoTopUp, recentTopUps, type TopUpStatus } from "@/lib/metering/auto-top-up";
 import { liveCreditGrants } from "@/lib/metering/credit-grants";
 import { planHighlights } from "@/lib/plan-highlights";
 import { listPrice, type ListPrice } from "@/lib/plan-price";
@@ -76,6 +77,30 @@ export interface CreditGrantView {
   expires: string | null;
 }
 
+/** One automatic top-up, for dollar viewers. */
+export interface TopUpView {
+  id: string;
+  date: string;
+  /** "Credited", "Failed", ... */
+  status: string;
+  tone: "ok" | "neutral" | "danger";
+  amount: string;
+  /** Why it failed or was refused. */
+  detail: string | null;
+}
+
+/**
+ * Auto top-up as the viewer may see it: whether it is on for everyone; the
+ * rule in dollars for dollar viewers; the form's values (dollars as typed,
+ * "10.00") for admins; the recent top-ups for dollar viewers.
+ */
+export interface AutoTopUpView {
+  enabled: boolean;
+  rule: string | null;
+  form: { enabled: boolean; threshold: string; amount: string; monthlyCap: string } | null;
+  recent: TopUpView[] | null;
+}
+
 export interface BillingView {
   orgId: string;
   orgName: string;
@@ -94,6 +119,7 @@ export interface BillingView {
   creditLedger: { entries: CreditEntryView[]; total: number } | null;
   /** The live grants, soonest-expiring first, for dollar viewers only. */
   creditGrants: CreditGrantView[] | null;
+  autoTopUp: AutoTopUpView;
   seats: { label: string; used: number; limit: string; over: boolean }[];
   /** May open Admin > Billing (managers and up). */
   canManage: boolean;
@@ -159,6 +185,7 @@ export async function getBillingView(db: PrismaClient, orgId: string, role: Role
     credits: balance > 0 ? (showDollars ? formatMicros(balance) : "Available") : null,
     creditLedger: showDollars ? await creditLedger(db, orgId) : null,
     creditGrants: showDollars ? await creditGrants(db, orgId, now) : null,
+    autoTopUp: await autoTopUp(db, orgId, { showDollars, admin: isAdmin(role) }),
     seats: [seat("Power", seatsUsed("power"), seatLimits.power), seat("Collaborator", seatsUsed("collaborator"), seatLimits.collaborator)],
     canManage: canManagePlan(role),
     canAct: isAdmin(role),
@@ -188,6 +215,42 @@ async function creditGrants(db: PrismaClient, orgId: string, now: Date): Promise
     remaining: formatMicros(grant.remainingMicros),
     expires: grant.expiresAt ? ledgerDate.format(grant.expiresAt) : null,
   }));
+}
+
+const TOP_UP_STATUS: Record<TopUpStatus, { label: string; tone: TopUpView["tone"] }> = {
+  pending: { label: "Waiting to be charged", tone: "neutral" },
+  sent: { label: "Charging", tone: "neutral" },
+  succeeded: { label: "Credited", tone: "ok" },
+  failed: { label: "Failed", tone: "danger" },
+  refused: { label: "Refused", tone: "danger" },
+};
+
+/** Whole cents as a form shows them: 12_500_000 -> "12.50" (integer arithmetic, no float). */
+export function dollarsText(micros: number): string {
+  const cents = Math.round(micros / 10_000);
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}
+
+async function autoTopUp(db: PrismaClient, orgId: string, viewer: { showDollars: boolean; admin: boolean }): Promise<AutoTopUpView> {
+  const [settings, recent] = await Promise.all([readAutoTopUp(db, orgId), viewer.showDollars ? recentTopUps(db, orgId) : null]);
+  const shown = settings ?? { enabled: false, ...AUTO_TOP_UP.defaults };
+  return {
+    enabled: settings?.enabled ?? false,
+    rule: viewer.showDollars && settings
+      ? `When credits fall below ${formatMicros(settings.thresholdMicros)}, buy ${formatMicros(settings.amountMicros)}, at most ${formatMicros(settings.monthlyCapMicros)} a month.`
+      : null,
+    form: viewer.admin
+      ? { enabled: shown.enabled, threshold: dollarsText(shown.thresholdMicros), amount: dollarsText(shown.amountMicros), monthlyCap: dollarsText(shown.monthlyCapMicros) }
+      : null,
+    recent: recent?.map((topUp) => ({
+      id: topUp.id,
+      date: ledgerDate.format(topUp.createdAt),
+      status: TOP_UP_STATUS[topUp.status].label,
+      tone: TOP_UP_STATUS[topUp.status].tone,
+      amount: formatMicros(topUp.amountMicros),
+      detail: topUp.status === "refused" ? "This month's top-ups would have passed the monthly cap." : topUp.failure,
+    })) ?? null,
+  };
 }
 
 /** What confirming a change to `target` will do, worded for the viewer. */

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { formatMicros } from "@/lib/format";
+import { AUTO_TOP_UP_ACTOR } from "@/lib/metering/auto-top-up";
 
 /**
  * Admin > Audit log: the org's append-only trail, newest first, worded. Only
@@ -46,6 +47,10 @@ const ACTIONS: Record<string, string> = {
   credits_granted: "AI credits granted",
   ai_paused: "AI access paused",
   ai_restored: "AI access restored",
+  auto_top_up_changed: "Changed auto top-up",
+  auto_top_up_succeeded: "Auto top-up credited",
+  auto_top_up_failed: "Auto top-up failed",
+  auto_top_up_refused: "Auto top-up refused (monthly cap)",
 };
 
 const FIELDS: Record<string, string> = {
@@ -57,6 +62,13 @@ const FIELDS: Record<string, string> = {
   key: "Key",
   prefix: "Key starts",
   url: "URL",
+  thresholdMicros: "Threshold",
+  amountMicros: "Amount",
+  monthlyCapMicros: "Monthly cap",
+  boughtThisMonthMicros: "Bought this month",
+  balanceMicros: "Balance",
+  topUpId: "Top-up",
+  paymentIntentId: "Payment",
 };
 
 /** "billing_anchor_moved" or "billingInterval" -> "Billing anchor moved", "Billing interval". */
@@ -87,6 +99,7 @@ export async function readAuditLog(db: PrismaClient, orgId: string, olderThan?: 
     const [kind, id] = actor.split(/:(.*)/s);
     if (kind === "user") return nameOf(id);
     if (kind === "stripe") return `Stripe (${id})`;
+    if (actor === AUTO_TOP_UP_ACTOR) return "Ledgerline (auto top-up)";
     return actor;
   };
   const entries = rows.slice(0, PAGE).map((row) => {

@@ -16,8 +16,11 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** Who isAdmin admits, in words (the 403 page says it). */
 export const ADMIN_AUDIENCE = "admins and super admins";
 
+/** The roles that run the org's billing and settings (the store reads them as ledgerline_admin_roles()). */
+export const ADMIN_ROLES: readonly Role[] = ["super_admin", "admin"];
+
 export function isAdmin(role: Role): boolean {
-  return role === "super_admin" || role === "admin";
+  return ADMIN_ROLES.includes(role);
 }
 
 /**

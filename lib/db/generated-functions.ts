@@ -1,3 +1,4 @@
+import { ADMIN_ROLES } from "@/lib/auth/roles";
 import { USAGE_THRESHOLDS } from "@/lib/limits/thresholds";
 import type { SqlExecutor } from "./sql-executor";
 
@@ -13,6 +14,12 @@ export const GENERATED_FUNCTIONS: Record<string, { source: string; signature: st
     source: "lib/limits/thresholds.ts (USAGE_THRESHOLDS)",
     signature: "() RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE",
     body: () => `SELECT ARRAY[${Object.values(USAGE_THRESHOLDS).map((t) => Math.trunc(t)).join(", ")}]`,
+  },
+  /** Who is told when an automatic top-up is refused (ledgerline_auto_top_up): the roles isAdmin admits. */
+  ledgerline_admin_roles: {
+    source: "lib/auth/roles.ts (ADMIN_ROLES)",
+    signature: "() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE",
+    body: () => `SELECT ARRAY[${ADMIN_ROLES.map((role) => `'${role}'`).join(", ")}]::text[]`,
   },
 };
 

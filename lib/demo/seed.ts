@@ -19,7 +19,7 @@ const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
   "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
-  "credit_accounts", "credit_ledger", "credit_grants", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
+  "credit_accounts", "credit_ledger", "credit_grants", "credit_top_ups", "auto_top_up_settings", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
 ];
 
 /** The demo API keys: from the environment, else the ones .env.example ships (so the README's keys always work). */

@@ -59,3 +59,15 @@ export const CREDIT_PURCHASE = {
   /** One cent: Stripe charges whole cents. */
   stepMicros: 10_000,
 } as const;
+
+/**
+ * Auto top-up's settings, in whole cents like every amount Stripe charges: a
+ * top-up buys what Buy credits may buy, the monthly cap allows at least one
+ * top-up, and the form starts from `defaults` until an admin saves it.
+ */
+export const AUTO_TOP_UP = {
+  threshold: { minMicros: 1 * USD, maxMicros: 10_000 * USD },
+  amount: { minMicros: CREDIT_PURCHASE.minMicros, maxMicros: CREDIT_PURCHASE.maxMicros },
+  monthlyCap: { minMicros: CREDIT_PURCHASE.minMicros, maxMicros: 100_000 * USD },
+  defaults: { thresholdMicros: 10 * USD, amountMicros: 50 * USD, monthlyCapMicros: 200 * USD },
+} as const;

@@ -10,6 +10,7 @@ import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
 import { failsAlone, membersOf, notAMember, retryingOn, storeRefusal, withOrgTerms } from "./org-terms";
 import { modelCatalog } from "./model-catalog-cache";
+import { topUpOpened } from "./top-up-kick";
 
 /**
  * AI holds. The app prices the call and works out the org's terms from its
@@ -220,8 +221,9 @@ const submitSettle = coalesced<QueuedSettle, AiSettlement>("ai_settle", (orgId, 
  * Records what an AI call actually cost and releases its hold. The pool pays
  * first, then credits (drawn from the grants in draw order, after any past
  * their expiry have expired: lib/metering/credit-grants.ts); the cost of work
- * already done is recorded even past the cap. Settling again returns the
- * first settlement.
+ * already done is recorded even past the cap. A draw that takes the credits
+ * below the org's auto top-up threshold opens one top-up
+ * (lib/metering/auto-top-up.ts). Settling again returns the first settlement.
  */
 export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?: string, now?: Date): Promise<AiSettlement> {
   return submitSettle([request.orgId, apiKeyHash ?? "", now?.getTime().toString() ?? ""], { sql, request, now });
@@ -270,7 +272,14 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
       // Settling is idempotent: periods already settled answer the same when the batch is run again.
       if (refusal === "stale") return "stale";
       if (refusal) throw storeRefusal(refusal);
-      for (const row of rows) answers[indexes[row.idx - 1]] = settlementAnswer(row.outcome, row.response, requests[indexes[row.idx - 1]]);
+      for (const row of rows) {
+        // After the requests' rows, a row about the whole batch: its draw opened an automatic top-up.
+        if (row.idx === 0) {
+          if (row.outcome === "top_up_opened") topUpOpened(orgId);
+          continue;
+        }
+        answers[indexes[row.idx - 1]] = settlementAnswer(row.outcome, row.response, requests[indexes[row.idx - 1]]);
+      }
     }
     return answers;
   }, RETRYABLE);

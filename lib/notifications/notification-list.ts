@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { alertPace, describeAlert, type AlertFacts } from "@/lib/alerts/alert-words";
 import { canSeeDollars, type Role } from "@/lib/auth/roles";
 import { storedPlan } from "@/lib/db/stored-values";
+import { describeTopUpNotice } from "./top-up-notice";
 import { describeUpgradeRequest } from "./upgrade-request";
 
 /**
@@ -31,12 +32,16 @@ const PAGE = 50;
 export async function listNotifications(db: PrismaClient, reader: Reader): Promise<NotificationView[]> {
   const [org, rows] = await Promise.all([
     db.org.findUniqueOrThrow({ where: { id: reader.orgId }, select: { previewFlag: true, plan: true, billingAnchor: true, memberships: { select: { userId: true, user: { select: { name: true } } } } } }),
-    db.notification.findMany({ where: { orgId: reader.orgId, userId: reader.userId }, orderBy: { id: "desc" }, take: PAGE, include: { alert: true } }),
+    db.notification.findMany({ where: { orgId: reader.orgId, userId: reader.userId }, orderBy: { id: "desc" }, take: PAGE, include: { alert: true, topUp: true } }),
   ]);
   const showDollars = canSeeDollars(reader.role, org.previewFlag);
   const nameOf = (userId: string) => (userId === reader.userId ? "you" : (org.memberships.find((m) => m.userId === userId)?.user.name ?? "A former member"));
-  return rows.map(({ id, alert, upgradeRequestedBy, readAt, createdAt }) => {
+  return rows.map(({ id, alert, topUp, upgradeRequestedBy, readAt, createdAt }) => {
     const read = { id: String(id), createdAt: createdAt.toISOString(), unread: readAt === null };
+    if (topUp) {
+      const words = describeTopUpNotice({ status: topUp.status, amountMicros: Number(topUp.amountMicros), failure: topUp.failure }, showDollars);
+      return { ...read, ...words, tone: "raised" as const };
+    }
     if (!alert) return { ...read, ...describeUpgradeRequest(nameOf(upgradeRequestedBy ?? ""), storedPlan(org.plan)), tone: "raised" as const };
     const facts: AlertFacts = {
       userId: alert.userId,

@@ -3,10 +3,15 @@
 import { redirect } from "next/navigation";
 import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
+import { formOutcome, parseForm, type FormState } from "@/lib/auth/form-action";
+import { db } from "@/lib/db";
+import { formatMicros } from "@/lib/format";
 import { PLANS, type PlanId } from "@/lib/limits/plans";
+import { saveAutoTopUpSettings, type SavedAutoTopUp } from "@/lib/metering/auto-top-up";
+import { SETTINGS_BILLING_PATH } from "@/lib/plan-upgrade";
 import { createCreditCheckout, createPlanCheckout, createPortalSession, type PlanChange } from "./billing-actions";
 import { requireBillingAdmin } from "./billing-admin";
-import { creditPurchaseForm, formFields, planChangeForm, portalForm } from "./billing-forms";
+import { autoTopUpForm, creditPurchaseForm, formFields, planChangeForm, portalForm } from "./billing-forms";
 import { billingFailureMessage, NOT_CONNECTED_MESSAGE, type BillingActionState } from "./billing-outcome";
 import { stripeConnected } from "./config";
 import { logger } from "@/lib/observability/log";
@@ -45,6 +50,28 @@ export async function buyCredits(_previous: BillingActionState, form: FormData):
   const outcome = await askStripe(() => createCreditCheckout(orgId, input.data.amount, input.data.returnTo));
   if ("failed" in outcome) return outcome.failed;
   redirect(outcome.value.url);
+}
+
+/**
+ * Auto top-up's settings. Nothing is asked of Stripe here: the settings are
+ * the org's own, and the card on file is charged only when a settle crosses
+ * the threshold (lib/stripe/top-up-sender.ts). A bad field comes back with
+ * its own message and the values as typed; nothing is stored.
+ */
+export async function saveAutoTopUp(_previous: FormState, form: FormData): Promise<FormState> {
+  const session = await requireBillingAdmin(form);
+  const parsed = parseForm(autoTopUpForm, form);
+  if ("state" in parsed) return parsed.state;
+  return formOutcome(form, async () => {
+    const saved = await saveAutoTopUpSettings(db(), { orgId: session.orgId, userId: session.user.id }, parsed.data);
+    return { tone: "success", message: autoTopUpSavedMessage(saved) };
+  }, [SETTINGS_BILLING_PATH]);
+}
+
+function autoTopUpSavedMessage({ settings, hasStripeCustomer }: SavedAutoTopUp): string {
+  if (!settings.enabled) return "Saved. Auto top-up is off.";
+  const rule = `Saved. When credits fall below ${formatMicros(settings.thresholdMicros)}, ${formatMicros(settings.amountMicros)} is bought, at most ${formatMicros(settings.monthlyCapMicros)} a month.`;
+  return hasStripeCustomer ? rule : `${rule} No payment method is on file yet: add one with Update payment method, or top-ups will fail.`;
 }
 
 function invalid(error: z.ZodError): BillingActionState {

@@ -7,6 +7,8 @@ import type { StripeEventHandler } from "./event-handler";
 import { grantPurchasedCredits } from "./handlers/checkout-completed";
 import { pauseOnExhaustedRetries } from "./handlers/invoice-payment-failed";
 import { restoreOnInvoicePaid } from "./handlers/invoice-paid";
+import { failAutoTopUp } from "./handlers/payment-intent-failed";
+import { creditAutoTopUp } from "./handlers/payment-intent-succeeded";
 import { applySubscriptionChange } from "./handlers/subscription-changed";
 import { endSubscription } from "./handlers/subscription-deleted";
 
@@ -19,6 +21,8 @@ const HANDLERS = new Map<string, StripeEventHandler>([
   ["invoice.paid", restoreOnInvoicePaid],
   ["checkout.session.completed", grantPurchasedCredits],
   ["checkout.session.async_payment_succeeded", grantPurchasedCredits],
+  ["payment_intent.succeeded", creditAutoTopUp],
+  ["payment_intent.payment_failed", failAutoTopUp],
 ]);
 
 /**

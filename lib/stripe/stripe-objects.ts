@@ -66,3 +66,24 @@ export const stripeCheckoutSession = z
     paid: session.payment_status === "paid",
     metadata: session.metadata,
   }));
+
+export const stripePaymentIntent = z
+  .object({
+    id: z.string(),
+    customer: idOf.nullish(),
+    status: z.string(),
+    /** Cents. */
+    amount: z.number().int(),
+    currency: z.string(),
+    metadata,
+    last_payment_error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).nullish(),
+  })
+  .transform((intent) => ({
+    id: intent.id,
+    customerId: intent.customer ?? null,
+    status: intent.status,
+    amountCents: intent.amount,
+    currency: intent.currency,
+    metadata: intent.metadata,
+    lastPaymentError: intent.last_payment_error?.message ?? null,
+  }));

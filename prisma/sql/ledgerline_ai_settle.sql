@@ -1,5 +1,5 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261204000000_auto_top_up/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
  RETURNS TABLE(idx integer, outcome text, response jsonb)
@@ -7,6 +7,8 @@ CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_v
 AS $function$
 -- One row per request (idx from 1): settled or replay with the settlement, released, or
 -- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.
+-- After the requests' rows, a row with idx 0 and outcome top_up_opened says the batch's draw
+-- opened an automatic top-up of credits (ledgerline_auto_top_up), for the app to send at once.
 -- Every hold named belongs to the period p_period_start (the app groups them by period).
 -- The pool pays first, then free prepaid credits; the cost of work already done is recorded
 -- even past the cap. Credits are drawn from the org's grants in draw order
@@ -23,6 +25,7 @@ DECLARE
   v_credits_held bigint;
   v_next_expiry timestamptz;
   v_drawn bigint := 0;
+  v_top_up text;
   v_users text[] := '{}';
   v_used bigint[] := '{}';
   v_held bigint[] := '{}';
@@ -148,6 +151,10 @@ BEGIN
       PERFORM ledgerline_draw_credits(p_org_id, p_now, v_drawn);
     END IF;
     UPDATE credit_accounts a SET balance_micros = v_balance, held_micros = v_credits_held WHERE a.org_id = p_org_id;
+    -- Under the credit_accounts lock this batch holds, so that racing settles decide one at a time.
+    IF v_drawn > 0 THEN
+      v_top_up := ledgerline_auto_top_up(p_org_id, v_balance + v_drawn, v_balance, p_now);
+    END IF;
   END IF;
   FOR m IN 1 .. cardinality(v_users) LOOP
     v_user := v_users[m];
@@ -207,4 +214,7 @@ BEGIN
   VALUES (p_org_id, 'ai_budget', (p_now AT TIME ZONE 'UTC')::date, v_total_cost),
          (p_org_id, 'ai_tokens', (p_now AT TIME ZONE 'UTC')::date, v_total_tokens)
   ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
+  IF v_top_up = 'pending' THEN
+    RETURN QUERY SELECT 0, 'top_up_opened'::text, NULL::jsonb;
+  END IF;
 END $function$

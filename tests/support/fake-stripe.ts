@@ -6,9 +6,11 @@ import { subscriptionObject, type SubscriptionOptions } from "./stripe-objects";
 
 /**
  * A small Stripe-compatible HTTP server on loopback, for the calls the app
- * makes (customers, Checkout and Billing Portal sessions, subscriptions). It
- * records every request and answers plausible JSON, so tests check what the
- * app asked Stripe for without ever reaching Stripe.
+ * makes (customers, Checkout and Billing Portal sessions, subscriptions,
+ * payment intents). It records every request and answers plausible JSON, so
+ * tests check what the app asked Stripe for without ever reaching Stripe.
+ * Payment intents keep Stripe's idempotency: a key seen before answers its
+ * first answer again (a decline included) and creates nothing.
  */
 
 export interface RecordedRequest {
@@ -22,6 +24,26 @@ export interface RecordedRequest {
 
 type Subscription = ReturnType<typeof subscriptionObject>;
 
+export interface FakePaymentIntent {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  currency: string;
+  customer: string | null;
+  payment_method: string | null;
+  off_session: boolean;
+  confirm: boolean;
+  status: string;
+  metadata: Record<string, string>;
+  last_payment_error: { code: string; message: string } | null;
+}
+
+export interface Decline {
+  /** Stripe's error code: card_declined, authentication_required, ... */
+  code: string;
+  message: string;
+}
+
 export interface FakeStripe {
   /** Base URL for STRIPE_API_BASE. */
   url: string;
@@ -29,15 +51,25 @@ export interface FakeStripe {
   /** Seeds a subscription that GET and POST /v1/subscriptions/:id then serve. */
   addSubscription(options: SubscriptionOptions): Subscription;
   subscription(id: string): Subscription | undefined;
+  /** A customer that GET /v1/customers/:id then serves, with its default payment method (null: none). */
+  addCustomer(options?: { defaultPaymentMethod?: string | null }): { id: string; defaultPaymentMethod: string | null };
+  /** Every payment intent created, oldest first (an idempotent replay creates none). */
+  paymentIntents(): FakePaymentIntent[];
+  /** Payment intents on this payment method (or every one, "*") are declined: 402 card_error, status requires_payment_method. */
+  declinePayments(paymentMethod: string, decline: Decline): void;
+  /** The next `count` payment intent requests are carried out, but the connection is cut before the answer (a crash after Stripe acted). */
+  hangUpPaymentIntents(count: number): void;
+  /** Forgets the declines and hang-ups asked for (each test starts with payments that go through). */
+  resetPayments(): void;
   close(): Promise<void>;
 }
 
 /**
  * Runs a fake Stripe for the whole test file: the app is pointed at it
  * (STRIPE_API_BASE, APP_URL) before the first test and back after the last,
- * and each test starts with no recorded requests.
+ * and each test starts with no recorded requests, declines or hang-ups.
  */
-export function useFakeStripe(): Omit<FakeStripe, "close"> {
+export function useFakeStripe(): Omit<FakeStripe, "close" | "resetPayments"> {
   let fake: FakeStripe;
   beforeAll(async () => {
     fake = await startFakeStripe();
@@ -49,7 +81,10 @@ export function useFakeStripe(): Omit<FakeStripe, "close"> {
     delete process.env.APP_URL;
     await fake.close();
   });
-  beforeEach(() => void fake.requests.splice(0));
+  beforeEach(() => {
+    fake.requests.splice(0);
+    fake.resetPayments();
+  });
   return {
     get url() {
       return fake.url;
@@ -59,6 +94,10 @@ export function useFakeStripe(): Omit<FakeStripe, "close"> {
     },
     addSubscription: (options) => fake.addSubscription(options),
     subscription: (id) => fake.subscription(id),
+    addCustomer: (options) => fake.addCustomer(options),
+    paymentIntents: () => fake.paymentIntents(),
+    declinePayments: (paymentMethod, decline) => fake.declinePayments(paymentMethod, decline),
+    hangUpPaymentIntents: (count) => fake.hangUpPaymentIntents(count),
   };
 }
 
@@ -68,6 +107,39 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: RecordedRequest[] = [];
   const subscriptions = new Map<string, Subscription>();
   const customersByKey = new Map<string, Record<string, unknown>>();
+  const customers = new Map<string, Record<string, unknown>>();
+  const intents: FakePaymentIntent[] = [];
+  const intentsByKey = new Map<string, { form: string; answer: [number, unknown] }>();
+  const declines = new Map<string, Decline>();
+  let hangUps = 0;
+  const customerObject = (id: string, form: Record<string, string>, defaultPaymentMethod: string | null) => ({
+    id,
+    object: "customer",
+    name: form.name ?? null,
+    metadata: nested(form, "metadata"),
+    invoice_settings: { default_payment_method: defaultPaymentMethod },
+  });
+
+  const createPaymentIntent = (form: Record<string, string>): [number, unknown] => {
+    const paymentMethod = form.payment_method ?? null;
+    const decline = (paymentMethod && declines.get(paymentMethod)) ?? declines.get("*");
+    const intent: FakePaymentIntent = {
+      id: `pi_${uid()}`,
+      object: "payment_intent",
+      amount: Number(form.amount),
+      currency: form.currency,
+      customer: form.customer ?? null,
+      payment_method: paymentMethod,
+      off_session: form.off_session === "true",
+      confirm: form.confirm === "true",
+      status: decline ? "requires_payment_method" : form.confirm === "true" ? "succeeded" : "requires_confirmation",
+      metadata: nested(form, "metadata"),
+      last_payment_error: decline ? { code: decline.code, message: decline.message } : null,
+    };
+    intents.push(intent);
+    if (!decline) return [200, intent];
+    return [402, { error: { type: "card_error", code: decline.code, decline_code: decline.code, message: decline.message, payment_intent: intent } }];
+  };
 
   const routes: { method: string; path: RegExp; answer: (form: Record<string, string>, match: RegExpMatchArray, key: string | null) => [number, unknown] }[] = [
     {
@@ -76,9 +148,36 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       answer: (form, _match, key) => {
         const existing = key ? customersByKey.get(key) : undefined;
         if (existing) return [200, existing];
-        const customer = { id: `cus_${uid()}`, object: "customer", name: form.name ?? null, metadata: nested(form, "metadata") };
+        const customer = customerObject(`cus_${uid()}`, form, null);
         if (key) customersByKey.set(key, customer);
+        customers.set(customer.id, customer);
         return [200, customer];
+      },
+    },
+    {
+      method: "GET",
+      path: /^\/v1\/customers\/([\w-]+)$/,
+      answer: (_form, match) => {
+        const customer = customers.get(match[1]);
+        return customer ? [200, customer] : noSuch("customer", match[1]);
+      },
+    },
+    {
+      method: "POST",
+      path: /^\/v1\/payment_intents$/,
+      answer: (form, _match, key) => {
+        if (!key) return createPaymentIntent(form);
+        // Stripe's idempotency: the same key answers the first answer again; other parameters are an error.
+        const signature = JSON.stringify(Object.entries(form).sort());
+        const seen = intentsByKey.get(key);
+        if (seen) {
+          return seen.form === signature
+            ? seen.answer
+            : [400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } }];
+        }
+        const answer = createPaymentIntent(form);
+        intentsByKey.set(key, { form: signature, answer });
+        return answer;
       },
     },
     {
@@ -140,6 +239,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       requests.push({ method: request.method ?? "GET", path: url.pathname, form, idempotencyKey: key, authorization: header(request, "authorization") });
       const route = routes.find((r) => r.method === request.method && r.path.test(url.pathname));
       const [status, json] = route ? route.answer(form, url.pathname.match(route.path)!, key) : noSuch("route", url.pathname);
+      if (route?.path.source.includes("payment_intents") && hangUps > 0) {
+        hangUps -= 1;
+        request.socket.destroy();
+        return;
+      }
       response.writeHead(status, { "content-type": "application/json", "request-id": `req_${uid()}` });
       response.end(JSON.stringify(json));
     });
@@ -156,6 +260,18 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       return subscription;
     },
     subscription: (id) => subscriptions.get(id),
+    addCustomer({ defaultPaymentMethod = `pm_${uid()}` } = {}) {
+      const id = `cus_${uid()}`;
+      customers.set(id, customerObject(id, {}, defaultPaymentMethod));
+      return { id, defaultPaymentMethod };
+    },
+    paymentIntents: () => [...intents],
+    declinePayments: (paymentMethod, decline) => void declines.set(paymentMethod, decline),
+    hangUpPaymentIntents: (count) => void (hangUps = count),
+    resetPayments() {
+      declines.clear();
+      hangUps = 0;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

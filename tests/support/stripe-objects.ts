@@ -83,3 +83,24 @@ export function checkoutSessionObject(options: { id?: string; metadata: Record<s
 }
 
 export const newSubscriptionId = () => `sub_${uid()}`;
+
+export function paymentIntentObject(options: {
+  id?: string;
+  customer: string;
+  amountCents: number;
+  metadata: Record<string, string>;
+  status?: string;
+  lastPaymentError?: string;
+}) {
+  return {
+    id: options.id ?? `pi_${uid()}`,
+    object: "payment_intent",
+    amount: options.amountCents,
+    amount_received: options.status === "succeeded" || options.status === undefined ? options.amountCents : 0,
+    currency: "usd",
+    customer: options.customer,
+    status: options.status ?? "succeeded",
+    metadata: options.metadata,
+    last_payment_error: options.lastPaymentError ? { code: "card_declined", message: options.lastPaymentError } : null,
+  };
+}

@@ -25,6 +25,7 @@ const PROVEN_BY: Record<string, { test: string; who: string }> = {
   openBillingPortal: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   confirmPlanChange: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
   buyCredits: { test: "tests/integration/billing-page-actions.test.ts", who: "admins" },
+  saveAutoTopUp: { test: "tests/integration/auto-top-up-settings.test.ts", who: "admins" },
   joinOrg: { test: "tests/integration/join-org-action.test.ts", who: "the invited person: a valid token and a live session of the invited address" },
   // Open to anyone by nature; proved through the sign-in page in a real browser.
   signInAsDemoUser: { test: "e2e/auth.spec.ts", who: "anyone; admits the demo people only, abuse-limited" },

@@ -33,6 +33,8 @@ export const DISTRIBUTION: Record<string, Placement> = {
   credit_accounts: { kind: "distributed", column: "org_id" },
   credit_ledger: { kind: "distributed", column: "org_id" },
   credit_grants: { kind: "distributed", column: "org_id" },
+  auto_top_up_settings: { kind: "distributed", column: "org_id" },
+  credit_top_ups: { kind: "distributed", column: "org_id" },
   stripe_events: { kind: "distributed", column: "org_id" },
   audit_entries: { kind: "distributed", column: "org_id" },
   usage_alerts: { kind: "distributed", column: "org_id" },

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { AutoTopUpCard } from "@/components/billing/auto-top-up-card";
 import { BillingOverview } from "@/components/billing/billing-overview";
 import { PaymentAlert } from "@/components/billing/payment-alert";
 import { PlanPicker } from "@/components/billing/plan-picker";
@@ -21,6 +22,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
       <ReturnNotice notice={notice} />
       <PaymentAlert payment={billing.payment} canAct={billing.canAct} />
       <BillingOverview billing={billing} returnTo={SETTINGS_BILLING_PATH} />
+      <div className="mt-6">
+        <AutoTopUpCard orgId={billing.orgId} autoTopUp={billing.autoTopUp} />
+      </div>
       <section aria-labelledby="plans-title" className="mt-8">
         <h2 id="plans-title" className="text-lg font-semibold text-slate-900">
           Plans
