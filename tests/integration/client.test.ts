@@ -142,6 +142,10 @@ describe("withAiBudget", () => {
     expect(settlement).toMatchObject({ status: "settled", tier: "fast", inputTokens: 1_000, outputTokens: 200, costMicros: 400 + 320 });
     const snapshot = await client.usage();
     expect(snapshot.ai).toMatchObject({ usedMicros: 720, heldMicros: 0 });
+    // The export's rows of the same cycle add up to the snapshot, in JSON through the client.
+    const byMetric = await client.exportUsage({ groupBy: "metric" });
+    expect(byMetric.find((row) => row.metric === "ai_budget")).toMatchObject({ quantity: 720, amount_usd: "0.000720" });
+    expect(seen.at(-1)?.path).toBe("/api/v1/usage/export?groupBy=metric&format=json");
     await expectExact(orgId);
   });
 

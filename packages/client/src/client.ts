@@ -11,6 +11,10 @@ export type UsageSnapshot = Schemas["UsageSnapshot"];
 export type AiAuthorization = Schemas["AiAuthorization"];
 export type AiSettlement = Schemas["AiSettlement"];
 export type AiRelease = Schemas["AiRelease"];
+export type UsageExportRow = Schemas["UsageExport"][number];
+type ExportQuery = NonNullable<paths["/api/v1/usage/export"]["get"]["parameters"]["query"]>;
+/** The export's window and grouping; the client always asks for JSON rows. */
+export type UsageExportRequest = Omit<ExportQuery, "format">;
 
 type WithOptionalKey<T> = Omit<T, "idempotencyKey"> & { idempotencyKey?: string };
 export type ConsumeRequest = WithOptionalKey<JsonBody<"/api/v1/usage/consume">>;
@@ -88,6 +92,16 @@ export function createLedgerline(options: LedgerlineClientOptions) {
     /** Gives the hold back unused. */
     releaseAi(authorizationId: string): Promise<AiRelease> {
       return request<AiRelease>("POST", "/api/v1/ai/release", { authorizationId }, "idempotent");
+    },
+
+    /**
+     * The usage behind the snapshot as rows (GET /api/v1/usage/export with format=json): by
+     * default this cycle by day; `from`/`to` are UTC days, inclusive. For files, fetch the
+     * endpoint's CSV directly: it streams, where this reads the whole answer.
+     */
+    exportUsage(query: UsageExportRequest = {}): Promise<UsageExportRow[]> {
+      const params = new URLSearchParams({ ...query, format: "json" } as Record<string, string>);
+      return request<UsageExportRow[]>("GET", `/api/v1/usage/export?${params}`, undefined, "idempotent");
     },
 
     /** The org's usage snapshot: what Settings > Usage shows. */

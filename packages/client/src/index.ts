@@ -14,6 +14,8 @@ export type {
   LedgerlineClientOptions,
   UsageBatchAnswer,
   UsageDecision,
+  UsageExportRequest,
+  UsageExportRow,
   UsageSnapshot,
 } from "./client.js";
 export { LedgerlineError, LedgerlineLimitError, LedgerlinePausedError, LedgerlineUnavailableError, type ApiErrorCode } from "./errors.js";
