@@ -10,6 +10,7 @@ import { createCoalescer } from "./coalescer";
 import { termsFor } from "./org-context";
 import { failsAlone, membersOf, notAMember, retryingOn, storeRefusal, withOrgTerms } from "./org-terms";
 import { modelCatalog } from "./model-catalog-cache";
+import { forgetHolds, recallHolds, rememberHolds, type HoldFacts } from "./hold-facts";
 import { topUpOpened } from "./top-up-kick";
 
 /**
@@ -147,6 +148,10 @@ async function authorizeBatch(
 
     const resetsAt = aiTerms.resetsAt?.toISOString() ?? null;
     const retryAfter = secondsUntilReset(aiTerms.period, now);
+    rememberHolds(orgId, rows.filter((row) => row.outcome === "authorized").map((row) => {
+      const { request, hold } = sent[row.idx - 1];
+      return { authorizationId: hold.authorizationId, facts: { model: request.model, createdAt: now, periodStart: aiTerms.periodStart } };
+    }));
     for (const row of rows) {
       const { index, hold, allocation } = sent[row.idx - 1];
       switch (row.outcome) {
@@ -231,19 +236,17 @@ export function settleAi(sql: SqlExecutor, request: AiSettleRequest, apiKeyHash?
 
 /** `now` decides which credit grants have expired and dates the draw-downs; tests pass their own. */
 async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string | undefined, requests: AiSettleRequest[], now: Date): Promise<Answer<AiSettlement>[]> {
-  // A hold's model, time and period are fixed when it is taken: read them to price the calls by the
-  // catalog version the hold was priced by, then settle under the lock.
+  // A hold's model, time and period are fixed when it is taken: known here when this process took
+  // it (hold-facts.ts), else read, to price the calls by the catalog version the hold was priced
+  // by; then settle under the lock.
   const catalog = await modelCatalog(sql);
-  const holds = new Map((await sql.query<{ id: string; model: string; period_start: Date; created_at: Date }>(
-    `SELECT id, model, period_start, created_at FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[])`,
-    [orgId, requests.map((r) => r.authorizationId)],
-    { orgId },
-  )).map((hold) => [hold.id, hold]));
+  const ids = requests.map((r) => r.authorizationId);
+  const holds = recallHolds(orgId, ids) ?? (await readHoldFacts(sql, orgId, ids));
   // The functions settle one period at a time; a hold not found goes with the first (it is answered not_found).
   const byPeriod = new Map<number, number[]>();
   requests.forEach((request, index) => {
-    const periodStart = holds.get(request.authorizationId)?.period_start;
-    const key = periodStart ? new Date(periodStart).getTime() : (byPeriod.keys().next().value ?? 0);
+    const periodStart = holds.get(request.authorizationId)?.periodStart;
+    const key = periodStart ? periodStart.getTime() : (byPeriod.keys().next().value ?? 0);
     byPeriod.set(key, [...(byPeriod.get(key) ?? []), index]);
   });
 
@@ -256,8 +259,8 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
       const costs = sent.map((r) => {
         const hold = holds.get(r.authorizationId);
         if (!hold) return 0;
-        const version = catalog.versionAt(hold.model, new Date(hold.created_at));
-        if (!version) throw new Error(`Authorization ${hold.id} names model ${hold.model}, which has no catalog version at its time.`);
+        const version = catalog.versionAt(hold.model, hold.createdAt);
+        if (!version) throw new Error(`Authorization ${r.authorizationId} names model ${hold.model}, which has no catalog version at its time.`);
         return costMicros(version, r.inputTokens, r.outputTokens);
       });
       const rows = await sql.query<BatchRow & { response: AiSettlement | null }>(
@@ -281,8 +284,18 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
         answers[indexes[row.idx - 1]] = settlementAnswer(row.outcome, row.response, requests[indexes[row.idx - 1]]);
       }
     }
+    forgetHolds(orgId, ids);
     return answers;
   }, RETRYABLE);
+}
+
+async function readHoldFacts(sql: SqlExecutor, orgId: string, ids: string[]): Promise<Map<string, HoldFacts>> {
+  const rows = await sql.query<{ id: string; model: string; period_start: Date; created_at: Date }>(
+    `SELECT id, model, period_start, created_at FROM ai_authorizations WHERE org_id = $1 AND id = ANY($2::text[])`,
+    [orgId, ids],
+    { orgId },
+  );
+  return new Map(rows.map((row) => [row.id, { model: row.model, periodStart: new Date(row.period_start), createdAt: new Date(row.created_at) }]));
 }
 
 function settlementAnswer(outcome: string, settlement: AiSettlement | null, request: AiSettleRequest): Answer<AiSettlement> {

@@ -6,6 +6,7 @@ import { consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { rejection } from "../support/rejection";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
+import type { SqlExecutor } from "@/lib/db/sql-executor";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
 const USD = 1_000_000;
@@ -47,6 +48,32 @@ describe("AI authorize / settle / release", () => {
     expect(snapshot.meters.find((m) => m.metric === "ai_tokens")?.used).toBe(12_000);
     expect(JSON.stringify(snapshot)).not.toMatch(/claude|gpt|o3-pro/);
     expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
+  it("settles a hold this process took without reading it back, and one it did not by reading it", async () => {
+    const { orgId, sql, members } = await createOrg({ members: [{}] });
+    const statements: string[] = [];
+    const counted: SqlExecutor = { exec: (text) => sql.exec(text), query: (text, params, options) => (statements.push(text), sql.query(text, params, options)) };
+    const { authorizationId } = await authorizeAi(counted, { orgId, userId: members[0], ...BIG }, NOW);
+    statements.length = 0;
+    expect(await settleAi(counted, { orgId, authorizationId, inputTokens: 10_000, outputTokens: 2_000 }, undefined, NOW)).toMatchObject({ costMicros: 300_000 });
+    expect(statements.filter((text) => text.includes("FROM ai_authorizations"))).toEqual([]);
+
+    // Taken elsewhere (here: written as another instance would), the hold's model and time come from the store.
+    const other = "auth_taken_by_another_instance";
+    await sql.query(
+      `INSERT INTO ai_authorizations (id, org_id, user_id, feature, model, tier, period_start, hold_micros, pool_hold_micros, expires_at, created_at)
+       SELECT $1, org_id, $2, 'agent', 'claude-opus-4-1', 'advanced_reasoning', period_start, 0, 0, $3, $4 FROM usage_counters
+       WHERE org_id = $5 AND user_id = '' AND metric = 'ai_budget'`,
+      [other, members[0], new Date(NOW.getTime() + HOLD_TTL_MS), NOW, orgId],
+    );
+    statements.length = 0;
+    expect(await settleAi(counted, { orgId, authorizationId: other, inputTokens: 10_000, outputTokens: 0 }, undefined, NOW)).toMatchObject({ costMicros: 150_000 });
+    expect(statements.filter((text) => text.includes("FROM ai_authorizations"))).toHaveLength(1);
+    // A hold remembered for one org is not found under another's.
+    const stranger = await createOrg({ members: [{}] });
+    const theirs = await authorizeAi(stranger.sql, { orgId: stranger.orgId, userId: stranger.members[0], ...BIG }, NOW);
+    expect((await rejection(settleAi(sql, { orgId, authorizationId: theirs.authorizationId, inputTokens: 1, outputTokens: 1 }, undefined, NOW))).code).toBe("not_found");
   });
 
   it("release frees the hold; releasing again answers the same", async () => {
