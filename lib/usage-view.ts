@@ -144,7 +144,7 @@ export interface BlockedRowView {
 
 export interface UsageView {
   orgName: string;
-  /** When the figures were read, for "Updated 14:32 UTC". */
+  /** When the figures were read, for "Updated 14:32:05 UTC". */
   asOf: string;
   periodLabel: string;
   showDollars: boolean;
