@@ -89,6 +89,7 @@ test.describe("live meters", () => {
     await page.clock.install();
     const acme = await ownOrg("org_acme");
     await acme.signIn(page, PERSONAS.acmeAdmin);
+    await expect(page.getByTestId("usage-updated")).toHaveAttribute("data-live", "on");
     const emails = page.getByTestId("meter-emails_sent");
     await expect(emails).toContainText("9.2K / 10K");
     const updated = await page.getByTestId("usage-updated").textContent();
@@ -114,6 +115,8 @@ test.describe("live meters", () => {
     await page.clock.install();
     const acme = await ownOrg("org_acme");
     await acme.signIn(page, PERSONAS.acmeAdmin);
+    // Hidden only once the page is live: a refresh that starts after the clock moved would count from then.
+    await expect(page.getByTestId("usage-updated")).toHaveAttribute("data-live", "on");
     const refreshes = rscRequests(page);
     const setVisibility = (state: "hidden" | "visible") =>
       page.evaluate((value) => {

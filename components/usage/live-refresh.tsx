@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 
 /** How often an open, visible Usage page asks the server for its figures again. */
 export const LIVE_REFRESH_MS = 30_000;
@@ -16,7 +16,10 @@ export const LIVE_REFRESH_MS = 30_000;
  */
 export function LiveRefresh({ updated }: { updated: string }) {
   const router = useRouter();
+  // Set once the refresh is running in the browser: until the page has hydrated nothing refreshes.
+  const [live, setLive] = useState(false);
   useEffect(() => {
+    setLive(true);
     let timer: ReturnType<typeof setInterval> | null = null;
     let refreshedAt = Date.now();
     const refresh = () => {
@@ -40,7 +43,7 @@ export function LiveRefresh({ updated }: { updated: string }) {
     };
   }, [router]);
   return (
-    <span className="tabular-nums" data-testid="usage-updated">
+    <span className="tabular-nums" data-testid="usage-updated" data-live={live ? "on" : undefined}>
       Updated {updated}
     </span>
   );
