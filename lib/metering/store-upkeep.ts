@@ -3,14 +3,12 @@ import { ensureLedgerPartitions } from "@/lib/db/ledger-partitions";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { expireDueCredits } from "./credit-grants";
 import { idempotencyWindowMs, purgeExpiredKeys } from "./idempotency-purge";
-import { logger } from "@/lib/observability/log";
+import { startBackgroundLoop } from "@/lib/process/background-loop";
 
 const upkeepEnv = z.object({
   /** How often the server process runs the upkeep; 0 leaves it to another process. */
   STORE_UPKEEP_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
-
-const state = globalThis as unknown as { ledgerlineUpkeep?: NodeJS.Timeout };
 
 /**
  * Keeps the store bounded, every minute in each server process: purges
@@ -23,20 +21,14 @@ const state = globalThis as unknown as { ledgerlineUpkeep?: NodeJS.Timeout };
 export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, string | undefined> = process.env) {
   const { STORE_UPKEEP_INTERVAL_MS: intervalMs } = upkeepEnv.parse(env);
   const windowMs = idempotencyWindowMs(env);
-  if (!intervalMs || state.ledgerlineUpkeep) return;
-  let failing = false;
-  const tick = async () => {
-    try {
+  startBackgroundLoop({
+    name: "store-upkeep",
+    intervalMs,
+    log: { failed: "store upkeep failed; retrying every tick until it recovers", recovered: "Store upkeep recovered." },
+    pass: async () => {
       await ensureLedgerPartitions(sql());
       await purgeExpiredKeys(sql(), { olderThan: new Date(Date.now() - windowMs) });
       await expireDueCredits(sql());
-      if (failing) console.info("Store upkeep recovered.");
-      failing = false;
-    } catch (error) {
-      if (!failing) logger().error({ err: error }, "store upkeep failed; retrying every tick until it recovers");
-      failing = true;
-    }
-    state.ledgerlineUpkeep = setTimeout(tick, intervalMs).unref();
-  };
-  state.ledgerlineUpkeep = setTimeout(tick, intervalMs).unref();
+    },
+  });
 }
