@@ -25,6 +25,17 @@ export interface CreditOptions {
 }
 
 /**
+ * The org's credit balance, with its account row locked until the transaction
+ * ends (the lock every writer of an org's credits takes first), so a grant's
+ * audit can say the balance before it; 0 before the org's first grant.
+ */
+export async function lockCreditBalance(tx: Tx, orgId: string): Promise<number> {
+  const [account] = await tx.$queryRaw<{ balance_micros: bigint }[]>`
+    SELECT balance_micros FROM credit_accounts WHERE org_id = ${orgId} FOR UPDATE`;
+  return Number(account?.balance_micros ?? 0);
+}
+
+/**
  * Appends a ledger row and moves the balance; a reference already used is a
  * no-op (returns false). A positive amount opens a grant; a negative one is
  * drawn from the live grants in draw order, after any past their expiry have

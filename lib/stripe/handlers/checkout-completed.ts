@@ -1,5 +1,5 @@
 import { recordAudit } from "@/lib/audit/record-audit";
-import { postCredit } from "@/lib/metering/credits";
+import { lockCreditBalance, postCredit } from "@/lib/metering/credits";
 import { lockOrgById } from "../billing-org";
 import { creditPurchaseMetadata } from "../credit-purchase";
 import type { StripeEventHandler } from "../event-handler";
@@ -21,9 +21,7 @@ export const grantPurchasedCredits: StripeEventHandler = async ({ tx, event, act
   // Not paid yet (a bank debit, say): async_payment_succeeded brings the grant.
   if (!session.paid) return;
 
-  const [account] = await tx.$queryRaw<{ balance_micros: bigint }[]>`
-    SELECT balance_micros FROM credit_accounts WHERE org_id = ${org.id} FOR UPDATE`;
-  const before = Number(account?.balance_micros ?? 0);
+  const before = await lockCreditBalance(tx, org.id);
   const { amountMicros } = purchase.data;
   if (await postCredit(tx, org.id, "grant", amountMicros, session.id)) {
     await recordAudit(tx, {

@@ -1,6 +1,7 @@
 import { recordAudit } from "@/lib/audit/record-audit";
 import { lockTopUp, topUpGrantReference } from "@/lib/metering/auto-top-up";
 import { grantCredits } from "@/lib/metering/credit-grants";
+import { lockCreditBalance } from "@/lib/metering/credits";
 import type { StripeEventHandler } from "../event-handler";
 import { topUpOfIntent } from "./top-up-intent";
 
@@ -21,10 +22,7 @@ export const creditAutoTopUp: StripeEventHandler = async ({ tx, event, actor, no
   const topUp = await lockTopUp(tx, orgId, topUpId);
   if (!topUp || topUp.status === "succeeded" || topUp.status === "refused") return;
 
-  // The account row's lock before the grant takes it again, as every writer of an org's credits does.
-  const [account] = await tx.$queryRaw<{ balance_micros: bigint }[]>`
-    SELECT balance_micros FROM credit_accounts WHERE org_id = ${orgId} FOR UPDATE`;
-  const before = Number(account?.balance_micros ?? 0);
+  const before = await lockCreditBalance(tx, orgId);
   const granted = await grantCredits(tx, { orgId, source: "top_up", amountMicros: topUp.amountMicros, reference: topUpGrantReference(topUpId), now });
   await tx.$executeRaw`
     UPDATE credit_top_ups SET status = 'succeeded', payment_intent_id = ${intent.id}, failure = NULL, lease_until = NULL, updated_at = ${now}
