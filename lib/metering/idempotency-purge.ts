@@ -21,39 +21,46 @@ export function idempotencyWindowMs(env: Record<string, string | undefined> = pr
 export interface PurgeOptions {
   /** Keys created before this are purged. */
   olderThan: Date;
-  /** Keys read, and deleted per org, per statement: each delete is its own short statement. */
+  /** Keys deleted per statement, at most: each delete is its own short statement. */
   batchSize?: number;
-  /** A pass stops after this many batches; the next pass goes on. */
-  maxBatches?: number;
+  /** Orgs read per page of the org list. */
+  orgPageSize?: number;
 }
 
 /**
- * One purge pass: the oldest keys first, deleted org by org, one statement
- * each (no transaction spans orgs). A delete holds its rows' locks only for
- * its own statement, and enforcement never touches keys this old unless a
- * client retries one at the window's edge: that retry then waits for one
- * small delete at most, and is answered as a replay or as a new request.
+ * One purge pass: every org in turn, its keys older than `olderThan` deleted
+ * oldest first by the (org_id, created_at) index, at most `batchSize` a
+ * statement (ledgerline_purge_keys, which commits without waiting for the
+ * WAL flush: a purge lost in a crash is redone by the next pass), until none
+ * is left (no transaction spans orgs). A pass costs
+ * about one statement per org, however many keys expired since the last: at
+ * the upkeep's minute it keeps up with any rate; an org with nothing expired
+ * costs one index probe. A delete holds its rows' locks only for its own
+ * statement, and enforcement never touches keys this old unless a client
+ * retries one at the window's edge: that retry then waits for one small
+ * delete at most, and is answered as a replay or as a new request.
  * Returns how many keys were purged.
  */
-export async function purgeExpiredKeys(sql: SqlExecutor, { olderThan, batchSize = 1_000, maxBatches = 20 }: PurgeOptions): Promise<number> {
+export async function purgeExpiredKeys(sql: SqlExecutor, { olderThan, batchSize = 1_000, orgPageSize = 1_000 }: PurgeOptions): Promise<number> {
   let purged = 0;
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const oldest = await sql.query<{ org_id: string; key: string }>(
-      `SELECT org_id, key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2`,
-      [olderThan, batchSize],
-      { name: "ledgerline_purge_oldest_keys" },
+  for (let after = ""; ;) {
+    const orgs = await sql.query<{ id: string }>(
+      `SELECT id FROM orgs WHERE id > $1 ORDER BY id LIMIT $2`,
+      [after, orgPageSize],
+      { name: "ledgerline_purge_org_page" },
     );
-    const byOrg = new Map<string, string[]>();
-    for (const { org_id, key } of oldest) byOrg.set(org_id, [...(byOrg.get(org_id) ?? []), key]);
-    for (const [orgId, keys] of byOrg) {
-      const deleted = await sql.query<{ key: string }>(
-        `DELETE FROM idempotency_keys WHERE org_id = $1 AND key = ANY($2::text[]) AND created_at < $3 RETURNING key`,
-        [orgId, keys, olderThan],
-        { name: "ledgerline_purge_org_keys", orgId },
-      );
-      purged += deleted.length;
+    for (const { id: orgId } of orgs) {
+      for (;;) {
+        const [{ deleted }] = await sql.query<{ deleted: number }>(
+          `SELECT ledgerline_purge_keys($1, $2, $3) AS deleted`,
+          [orgId, olderThan, batchSize],
+          { name: "ledgerline_purge_keys", orgId },
+        );
+        purged += deleted;
+        if (deleted < batchSize) break;
+      }
     }
-    if (oldest.length < batchSize) break;
+    if (orgs.length < orgPageSize) return purged;
+    after = orgs[orgs.length - 1].id;
   }
-  return purged;
 }

@@ -48,6 +48,31 @@ describe("the idempotency window", () => {
   });
 });
 
+describe("the purge keeping up with a load spread over many orgs", () => {
+  it("removes every expired key of every org in one pass, one statement per org however many keys it has", async () => {
+    // 40 orgs with 25 expired keys each, interleaved in time as a spread load writes them: the oldest
+    // keys of any batch belong to every org at once.
+    const orgs = await Promise.all(Array.from({ length: 40 }, () => createOrg()));
+    const ids = orgs.map((o) => o.orgId);
+    const { sql } = await testStore();
+    await sql.query(
+      `INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
+       SELECT o.id, 'spread-' || n, 'h', 200, '{}', $2::timestamptz + ((n * 40 + o.i) * interval '1 millisecond')
+       FROM unnest($1::text[]) WITH ORDINALITY AS o(id, i), generate_series(1, 25) AS n`,
+      [ids, OLD],
+    );
+    const deletes: string[] = [];
+    const watched = { ...sql, query: ((text, params, options) => {
+      if (text.includes("ledgerline_purge_keys") && ids.includes(String(params?.[0]))) deletes.push(String(params?.[0]));
+      return sql.query(text, params, options);
+    }) as typeof sql.query };
+    await purgeExpiredKeys(watched, { olderThan: new Date(OLD.getTime() + HOUR), batchSize: 40 });
+    const [left] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_keys WHERE org_id = ANY($1::text[])`, [ids]);
+    expect(left.n).toBe(0);
+    expect(deletes.length).toBe(ids.length);
+  });
+});
+
 describe.skipIf(!onServer)("the purge racing retries at the window's edge (real Postgres)", () => {
   it("answers each retry as a replay or as a new request, never both, and keeps counters equal to the ledger", async () => {
     const { orgId, sql } = await createOrg();

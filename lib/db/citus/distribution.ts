@@ -59,6 +59,7 @@ export const DISTRIBUTED_FUNCTIONS = [
   "ledgerline_ai_authorize(text, bigint, text, timestamptz, timestamptz, bigint, timestamptz, text[], text[], bigint[], bigint[], text[], text[], text[])",
   "ledgerline_ai_settle(text, bigint, text, timestamptz, timestamptz, bigint, bigint, text[], bigint[], bigint[], bigint[])",
   "ledgerline_ai_release(text, text, text[])",
+  "ledgerline_purge_keys(text, timestamptz, integer)",
 ];
 
 /** Whether the citus extension is installed in this database. */
