@@ -3,8 +3,11 @@
 -- it find the globally oldest keys and delete them org by org, about one statement per key under
 -- a load spread over many orgs: the purge fell behind a steady load of 1,000 orgs and the table
 -- grew. By org and time, a pass costs one statement per org whatever the rate.
-CREATE INDEX "idempotency_keys_org_id_created_at_idx" ON "idempotency_keys"("org_id", "created_at");
-DROP INDEX "idempotency_keys_created_at_idx";
+-- The runner applies a migration in one transaction, so this build holds writes to the key table
+-- (admitted consumes) while it runs. Where the table is large, build the index by hand first
+-- with CREATE INDEX CONCURRENTLY, and this migration finds it made (docs/operations.md).
+CREATE INDEX IF NOT EXISTS "idempotency_keys_org_id_created_at_idx" ON "idempotency_keys"("org_id", "created_at");
+DROP INDEX IF EXISTS "idempotency_keys_created_at_idx";
 
 -- One statement of the purge: up to p_limit of one org's keys created before p_before, oldest
 -- first. Its commit does not wait for the WAL flush (synchronous_commit off for this transaction
