@@ -30,16 +30,15 @@ export interface PurgeOptions {
 /**
  * One purge pass: every org in turn, its keys older than `olderThan` deleted
  * oldest first by the (org_id, created_at) index, at most `batchSize` a
- * statement (ledgerline_purge_keys, which commits without waiting for the
- * WAL flush: a purge lost in a crash is redone by the next pass), until none
- * is left (no transaction spans orgs). A pass costs
- * about one statement per org, however many keys expired since the last: at
- * the upkeep's minute it keeps up with any rate; an org with nothing expired
- * costs one index probe. A delete holds its rows' locks only for its own
- * statement, and enforcement never touches keys this old unless a client
- * retries one at the window's edge: that retry then waits for one small
- * delete at most, and is answered as a replay or as a new request.
- * Returns how many keys were purged.
+ * statement, until none is left; no transaction spans orgs. Each statement is
+ * ledgerline_purge_keys, which commits without waiting for the WAL flush: a
+ * purge lost in a crash is redone by the next pass. A pass costs about one
+ * statement per org however many keys expired since the last, so at the
+ * upkeep's minute it keeps up with any rate; an org with nothing expired costs
+ * one index probe. A delete holds its rows' locks only for its own statement,
+ * and enforcement never touches keys this old unless a client retries one at
+ * the window's edge: that retry then waits for one small delete at most, and
+ * is answered as a replay or as a new request. Returns how many keys were purged.
  */
 export async function purgeExpiredKeys(sql: SqlExecutor, { olderThan, batchSize = 1_000, orgPageSize = 1_000 }: PurgeOptions): Promise<number> {
   let purged = 0;
