@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202120000_enforcement_on_one_worker/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261205010000_compact_idempotency_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
@@ -8,7 +8,7 @@ AS $function$
 DECLARE
   n int := coalesce(array_length(p_keys, 1), 0);
   v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
-  v_prior jsonb := '{}';       -- key -> {hash, response} for keys committed earlier
+  v_prior jsonb := '{}';       -- key -> {hash, used, limit, resetsAt} (or its stored response) for keys committed earlier
   v_first int[];               -- per event: the index of the first event in this batch with its key
   v_found int;
   v_used jsonb := '{}';        -- counter -> used (org and member counters this batch touches)
@@ -86,11 +86,15 @@ BEGIN
     ON CONFLICT (org_id, user_id, metric, period_start) DO NOTHING;
   END LOOP;
 
-  SELECT coalesce(jsonb_object_agg(ik.key, jsonb_build_object('hash', ik.request_hash, 'response', ik.response)), '{}')
+  -- A key written before 20261205010000_compact_idempotency_keys has its hash as hex text and its
+  -- answer as JSON; a later one has the hash's bytes and the answer's three figures.
+  SELECT coalesce(jsonb_object_agg(ik.key, jsonb_build_object(
+    'hash', coalesce(encode(ik.request_digest, 'hex'), ik.request_hash), 'response', ik.response,
+    'used', ik.used, 'limit', ik.limit_value, 'resetsAt', ik.resets_at)), '{}')
   INTO v_prior
   FROM (SELECT DISTINCT k FROM unnest(p_keys) AS k) wanted
   CROSS JOIN LATERAL (
-    SELECT ik.key, ik.request_hash, ik.response FROM idempotency_keys ik
+    SELECT ik.key, ik.request_digest, ik.request_hash, ik.response, ik.used, ik.limit_value, ik.resets_at FROM idempotency_keys ik
     WHERE ik.org_id = p_org_id AND ik.key = wanted.k
     LIMIT 1  -- keeps this a primary-key probe per key whatever the table's statistics say
   ) ik;
@@ -119,7 +123,10 @@ BEGIN
     IF v_prior ? p_keys[i] THEN
       IF v_prior -> p_keys[i] ->> 'hash' = p_hashes[i] THEN
         v_outcomes[i] := 'replay';
-        v_responses[i] := v_prior -> p_keys[i] -> 'response';
+        -- The first answer, as it was sent: its metric is this request's (the hashes match).
+        v_responses[i] := CASE WHEN jsonb_typeof(v_prior -> p_keys[i] -> 'response') = 'object' THEN v_prior -> p_keys[i] -> 'response'
+          ELSE jsonb_build_object('metric', p_metrics[i], 'used', v_prior -> p_keys[i] -> 'used',
+                                  'limit', v_prior -> p_keys[i] -> 'limit', 'resetsAt', v_prior -> p_keys[i] -> 'resetsAt') END;
       ELSE
         v_outcomes[i] := 'conflict';
       END IF;
@@ -192,9 +199,9 @@ BEGIN
     WHERE c.org_id = p_org_id AND c.user_id = k.user_id AND c.metric = k.metric AND c.period_start = k.period_start
       AND c.used <> x.value::bigint;
 
-    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-    SELECT p_org_id, k, h, 200, jsonb_build_object('metric', m, 'used', u, 'limit', l, 'resetsAt', rs), p_now
-    FROM unnest(p_metrics, p_keys, p_hashes, v_results, p_limits, p_resets_at, v_outcomes) AS x(m, k, h, u, l, rs, o)
+    INSERT INTO idempotency_keys (org_id, key, request_digest, status, used, limit_value, resets_at, created_at)
+    SELECT p_org_id, k, decode(h, 'hex'), 200, u, l, rs, p_now
+    FROM unnest(p_keys, p_hashes, v_results, p_limits, p_resets_at, v_outcomes) AS x(k, h, u, l, rs, o)
     WHERE o = 'admitted' ORDER BY k;
     INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
     SELECT p_org_id, NULLIF(uid, ''), m, ps, a, k, p_now

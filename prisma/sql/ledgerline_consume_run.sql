@@ -1,5 +1,5 @@
 -- ledgerline_consume_run: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202120000_enforcement_on_one_worker/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last defined by prisma/migrations/20261205010000_compact_idempotency_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
  RETURNS bigint[]
@@ -38,15 +38,15 @@ BEGIN
   -- A lone event, the common case, is written with VALUES: on Citus an INSERT ... SELECT passes
   -- through an intermediate result, which cost a lone consume about 30% of its rate there.
   IF cardinality(p_keys) = 1 THEN
-    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-    VALUES (p_org_id, p_keys[1], p_hashes[1], 200, jsonb_build_object('metric', p_metric, 'used', v_used[1], 'limit', p_limit, 'resetsAt', p_resets_at), p_now);
+    INSERT INTO idempotency_keys (org_id, key, request_digest, status, used, limit_value, resets_at, created_at)
+    VALUES (p_org_id, p_keys[1], decode(p_hashes[1], 'hex'), 200, v_used[1], p_limit, p_resets_at, p_now);
     IF p_quantities[1] <> 0 THEN
       INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
       VALUES (p_org_id, p_user_ids[1], p_metric, p_period_start, p_quantities[1], p_keys[1], p_now);
     END IF;
   ELSE
-    INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-    SELECT p_org_id, k, h, 200, jsonb_build_object('metric', p_metric, 'used', u, 'limit', p_limit, 'resetsAt', p_resets_at), p_now
+    INSERT INTO idempotency_keys (org_id, key, request_digest, status, used, limit_value, resets_at, created_at)
+    SELECT p_org_id, k, decode(h, 'hex'), 200, u, p_limit, p_resets_at, p_now
     FROM unnest(p_keys, p_hashes, v_used) AS e(k, h, u) ORDER BY k;
     INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
     SELECT p_org_id, uid, p_metric, p_period_start, q, k, p_now FROM unnest(p_user_ids, p_quantities, p_keys) AS e(uid, q, k) WHERE q <> 0;

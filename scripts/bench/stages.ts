@@ -43,7 +43,7 @@ export function decisionStatement(databaseUrl: string, orgs: number, seconds: nu
 \\set k random(1, 1000000000000)
 SELECT ledgerline_consume_run(o.id, o.config_version, NULL, false, now(), 'api_calls',
   date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${HUGE_CAP}, ${HUGE_CAP}, NULL,
-  ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY['h'], ARRAY[1::bigint], ARRAY[NULL::text])
+  ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY[repeat('ab', 32)], ARRAY[1::bigint], ARRAY[NULL::text])
 FROM orgs o WHERE o.id = 'bench_spread_' || lpad(:n::text, 4, '0');
 `, { clients: 16, seconds, prepared: true, pgOptions: `-c synchronous_commit=${synchronousCommit ? "on" : "off"}` });
 }

@@ -34,7 +34,7 @@ async function freeOrgWithUsage() {
   const run = (quantities: number[], overrides: Partial<CounterRun> = {}): CounterRun => ({
     orgId: org.orgId, configVersion: version, apiKeyHash: null, touchKey: false, now: NOW, metric: "emails_sent", periodStart: PERIOD,
     ceiling: 500, limit: 500, resetsAt: "2026-04-15T00:00:00.000Z",
-    events: quantities.map((quantity) => ({ idempotencyKey: nextKey(), hash: "h", quantity, userId: null })),
+    events: quantities.map((quantity) => ({ idempotencyKey: nextKey(), hash: "ab".repeat(32), quantity, userId: null })),
     ...overrides,
   });
   return { ...org, run, version };
@@ -46,11 +46,11 @@ describe("consumeRun", () => {
     const events = run([5, 0, 20]);
     expect(await consumeRun(sql, events)).toEqual([105, 105, 125]);
     const store = await testStore();
-    const [stored] = await store.sql.query<{ response: unknown }>(
-      `SELECT response FROM idempotency_keys WHERE org_id = $1 AND key = $2`,
+    const [stored] = await store.sql.query<{ used: string; limit_value: string; resets_at: string; hash: string }>(
+      `SELECT used::text, limit_value::text, resets_at, encode(request_digest, 'hex') AS hash FROM idempotency_keys WHERE org_id = $1 AND key = $2`,
       [orgId, events.events[2].idempotencyKey],
     );
-    expect(stored.response).toEqual({ metric: "emails_sent", used: 125, limit: 500, resetsAt: "2026-04-15T00:00:00.000Z" });
+    expect(stored).toEqual({ used: "125", limit_value: "500", resets_at: "2026-04-15T00:00:00.000Z", hash: "ab".repeat(32) });
     // Keys for all three; ledger rows for the two that moved the counter.
     expect(await store.sql.query(`SELECT 1 FROM idempotency_keys WHERE org_id = $1`, [orgId])).toHaveLength(4);
     expect(await store.sql.query(`SELECT 1 FROM usage_ledger WHERE org_id = $1`, [orgId])).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { consumeUsage } from "@/lib/metering/consume";
+import { requestHash } from "@/lib/metering/idempotency";
 import { idempotencyWindowMs, purgeExpiredKeys } from "@/lib/metering/idempotency-purge";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
@@ -45,6 +46,36 @@ describe("the idempotency window", () => {
     expect(fresh.used).toBe(5);
     expect(await ledgerRowsOf(orgId, "a")).toBe(2);
     expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+});
+
+describe("keys written before the compact record (migration 20261205010000_compact_idempotency_keys)", () => {
+  it("replays a key stored with its hash as hex and its answer as JSON, and refuses its reuse for another request", async () => {
+    const { orgId, sql } = await createOrg();
+    const { sql: admin } = await testStore();
+    const first = { metric: "api_calls", used: 41, limit: 1_000, resetsAt: "2026-03-15T00:00:00.000Z" };
+    await admin.query(
+      `INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at) VALUES ($1, 'legacy', $2, 200, $3, $4)`,
+      [orgId, requestHash("consume", { orgId, metric: "api_calls", quantity: 1 }), first, RECENT],
+    );
+    const replay = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "legacy" }, { now: RECENT });
+    expect(replay).toMatchObject({ allowed: true, metric: "api_calls", used: 41, limit: 1_000, remaining: 959, resetsAt: first.resetsAt });
+    await expect(consumeUsage(sql, { orgId, metric: "api_calls", quantity: 2, idempotencyKey: "legacy" }, { now: RECENT }))
+      .rejects.toMatchObject({ code: "idempotency_conflict" });
+    expect(await ledgerRowsOf(orgId, "legacy")).toBe(0);
+  });
+
+  it("stores a new key as the hash's bytes and the answer's figures, and replays the same answer from them", async () => {
+    const { orgId, sql } = await createOrg();
+    const first = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey: "compact" }, { now: RECENT });
+    const { sql: admin } = await testStore();
+    const [row] = await admin.query<{ digest: string; request_hash: string | null; response: unknown; used: string }>(
+      `SELECT encode(request_digest, 'hex') AS digest, request_hash, response, used::text FROM idempotency_keys WHERE org_id = $1 AND key = 'compact'`,
+      [orgId],
+    );
+    expect(row).toEqual({ digest: requestHash("consume", { orgId, metric: "api_calls", quantity: 3 }), request_hash: null, response: null, used: String(first.used) });
+    expect(await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey: "compact" }, { now: RECENT })).toEqual(first);
+    expect(await ledgerRowsOf(orgId, "compact")).toBe(1);
   });
 });
 
