@@ -332,28 +332,19 @@ function personalMeters(snapshot: UsageSnapshot, member: MemberUsage): PersonalM
   const aiPoolBlocked = atCeiling(METRICS.ai_budget.capKind, snapshot.ai.usedMicros, snapshot.ai.limitMicros) && snapshot.ai.creditBalanceMicros <= 0;
   const enrichmentsPoolBlocked = atCeiling(enrichments.capKind, enrichments.used, enrichments.limit);
   return [
-    personalMeter("ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, aiPoolBlocked, null),
-    personalMeter("enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, enrichmentsPoolBlocked, "enrichments"),
-  ].map((meter) => ({ ...meter, forecast: meter.status === "pool_exhausted" ? null : allocationForecast(snapshot, meter, member) }));
-}
-
-function allocationForecast(snapshot: UsageSnapshot, meter: Omit<PersonalMeterView, "forecast">, member: MemberUsage): string | null {
-  if (meter.basis !== "allocation") return null;
-  const { used, allocation } = meter.metric === "ai_budget" ? { used: member.ai.usedMicros, allocation: member.ai.allocationMicros } : member.enrichments;
-  const period = { start: new Date(snapshot.period.start), end: new Date(snapshot.period.end) };
-  const forecast = forecastUsage({ used, limit: allocation, period, now: new Date(snapshot.asOf) });
-  return forecastLine(forecast, used, allocation, snapshot.period.end, {
-    reaches: "your allocation runs out",
-    projected: (value) =>
-      meter.metric === "ai_budget" ? `${formatPercent(percentUsed(value, allocation))} of your allocation` : `${formatCount(value)} of ${formatCount(allocation!)} enrichments`,
-  });
+    personalMeter(snapshot, "ai_budget", METRICS.ai_budget.label, member.ai.usedMicros, member.ai.allocationMicros, snapshot.ai.limitMicros, snapshot.ai.percent, aiPoolBlocked, null),
+    personalMeter(snapshot, "enrichments", "Enrichments", member.enrichments.used, member.enrichments.allocation, enrichments.limit, enrichments.percent, enrichmentsPoolBlocked, "enrichments"),
+  ];
 }
 
 /**
  * One My Usage meter. `noun` words the counts for countable metrics; the AI
- * budget is money, so it is worded in percentages only.
+ * budget is money, so it is worded in percentages only. Against an allocation
+ * it forecasts the member's own pace, worded the same way; against the pool
+ * the org's forecast, shown above, is the one that counts.
  */
 function personalMeter(
+  snapshot: UsageSnapshot,
   metric: PersonalMeterView["metric"],
   label: string,
   used: number,
@@ -362,18 +353,23 @@ function personalMeter(
   poolPercent: number,
   poolBlocked: boolean,
   noun: string | null,
-): Omit<PersonalMeterView, "forecast"> {
+): PersonalMeterView {
   if (allocation !== null) {
     const percent = percentUsed(used, allocation);
     const own: PersonalStatus = percent >= 100 ? "exhausted" : meterTone(percent) === "normal" ? "ok" : "nearly";
+    const status = own !== "exhausted" && poolBlocked ? "pool_exhausted" : own;
+    const share = (value: number) => (noun ? `${formatCount(value)} of ${formatCount(allocation)} ${noun}` : `${formatPercent(percentUsed(value, allocation))} of your allocation`);
+    const period = { start: new Date(snapshot.period.start), end: new Date(snapshot.period.end) };
+    const forecast = forecastUsage({ used, limit: allocation, period, now: new Date(snapshot.asOf) });
     return {
       metric,
       label,
       basis: "allocation",
       bar: bar(percent),
       poolPercent: null,
-      detail: noun ? `${formatCount(used)} of ${formatCount(allocation)} ${noun}` : `${formatPercent(percent)} of your allocation`,
-      status: own !== "exhausted" && poolBlocked ? "pool_exhausted" : own,
+      detail: share(used),
+      status,
+      forecast: status === "pool_exhausted" ? null : forecastLine(forecast, used, allocation, snapshot.period.end, { reaches: "your allocation runs out", projected: share }),
     };
   }
   const percent = percentUsed(used, poolLimit);
@@ -386,6 +382,7 @@ function personalMeter(
     poolPercent: poolLimit === null ? null : poolPercent,
     detail: `You ${formatPercent(percent)} · whole organization ${poolLimit === null ? "unlimited" : formatPercent(poolPercent)}`,
     status: poolBlocked ? "pool_exhausted" : tone === "normal" ? "ok" : "nearly",
+    forecast: null,
   };
 }
 

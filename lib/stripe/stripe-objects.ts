@@ -81,9 +81,6 @@ export const stripePaymentIntent = z
   .transform((intent) => ({
     id: intent.id,
     customerId: intent.customer ?? null,
-    status: intent.status,
-    amountCents: intent.amount,
-    currency: intent.currency,
     metadata: intent.metadata,
     lastPaymentError: intent.last_payment_error?.message ?? null,
   }));
