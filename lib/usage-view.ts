@@ -164,6 +164,7 @@ export interface UsageView {
 export const MIN_HISTORY_PERIODS = 3;
 const HISTORY_METRICS = ["emails_sent", "ai_tokens", "contacts", "storage_bytes"] as const;
 
+/** The page for `viewer`, from a snapshot that lists at least them and every member refused this cycle (`{ viewer }`). */
 export function toUsageView(snapshot: UsageSnapshot, viewer: Viewer): UsageView {
   const { org } = snapshot;
   const showDollars = canSeeDollars(viewer.role, org.previewFlag);
@@ -318,11 +319,10 @@ function capNote(meter: Meter, unit: QuantityUnit, periodEnd: string): string | 
 
 function seatsView(snapshot: UsageSnapshot): SeatsView {
   const seats = PLANS[snapshot.org.plan].seats;
-  const count = (type: string) => snapshot.members.filter((m) => m.seatType === type).length;
   const limit = (value: Limit) => (value === null ? "unlimited" : String(value));
   return {
-    power: { used: count("power"), limit: limit(seats.power) },
-    collaborator: { used: count("collaborator"), limit: limit(seats.collaborator) },
+    power: { used: snapshot.seats.power, limit: limit(seats.power) },
+    collaborator: { used: snapshot.seats.collaborator, limit: limit(seats.collaborator) },
   };
 }
 

@@ -2,7 +2,7 @@ import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { formatMicros, formatPercent } from "@/lib/format";
 import { percentUsed } from "@/lib/limits/cap-policy";
 import type { Limit } from "@/lib/limits/plans";
-import type { MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
+import { pageWithin, type MemberScope, type MemberUsage, type UsageSnapshot } from "@/lib/metering/snapshot";
 import { meterTone } from "@/lib/meter-tone";
 import { cycleLabel, type BarView } from "@/lib/usage-view";
 
@@ -74,14 +74,17 @@ function row(member: MemberUsage, snapshot: UsageSnapshot): AllocationRowView {
   };
 }
 
-/** One page of the members (`page` from 1; out of range is the nearest page). */
+/** The members a snapshot for this page lists (`page` from 1; out of range is the nearest page). */
+export const allocationsPage = (page = 1): MemberScope => ({ page, pageSize: ALLOCATIONS_PAGE_SIZE });
+
+/** One page of the members, from a snapshot read with `allocationsPage(page)`. */
 export function toAllocationsView(snapshot: UsageSnapshot, page = 1): AllocationsView {
   const enrichmentPool = snapshot.meters.find((m) => m.metric === "enrichments")!.limit;
-  const total = snapshot.members.length;
+  const total = snapshot.memberCount;
   const pageCount = Math.max(1, Math.ceil(total / ALLOCATIONS_PAGE_SIZE));
-  const current = Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+  const current = pageWithin(page, total, ALLOCATIONS_PAGE_SIZE);
   const start = (current - 1) * ALLOCATIONS_PAGE_SIZE;
-  const members = snapshot.members.slice(start, start + ALLOCATIONS_PAGE_SIZE);
+  const members = snapshot.members;
   return {
     orgId: snapshot.org.id,
     periodLabel: cycleLabel(snapshot.period),

@@ -143,7 +143,9 @@ export const usageSnapshot = z
         .meta({ description: "The prepaid credits that expire first, and when; null when no credits expire." }),
     }),
     meters: z.array(meter),
-    members: z.array(memberUsage),
+    members: z.array(memberUsage).meta({ description: "Every member, in the order they joined." }),
+    memberCount: z.number().int(),
+    seats: z.strictObject({ power: z.number().int(), collaborator: z.number().int() }).meta({ description: "Seats members take, by type." }),
     historyPeriods: z.array(z.string()),
   })
   .meta({ id: "UsageSnapshot" });

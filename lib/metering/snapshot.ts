@@ -1,5 +1,5 @@
 import { storedOrg } from "@/lib/db/stored-values";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import { billingPeriodFor, CUMULATIVE_PERIOD_START, recentPeriods, startOfUtcDay } from "@/lib/billing-cycle";
 import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type AiTier } from "@/lib/limits/ai-models";
@@ -80,8 +80,27 @@ export interface UsageSnapshot {
     nextCreditExpiry: { amountMicros: number; expiresAt: string } | null;
   };
   meters: Meter[];
+  /** The members the scope asked for, in the order they joined (see MemberScope). */
   members: MemberUsage[];
+  /** Every member of the org, whatever `members` lists. */
+  memberCount: number;
+  /** Seats members take, by type (open invitations aside). */
+  seats: { power: number; collaborator: number };
   historyPeriods: string[];
+}
+
+/**
+ * Which members a snapshot lists: every one (GET /api/v1/usage), one page of them (Admin > Usage &
+ * Limits), or the ones the Usage page shows (the viewer and every member refused this cycle). The
+ * counts cover every member either way, so the pages of an org of 10,000 members read a page of
+ * member rows, not 10,000.
+ */
+export type MemberScope = { every: true } | { page: number; pageSize: number } | { viewer: string };
+
+/** `page` (from 1) within the pages `total` members fill: past the end is the last page, nonsense the first. */
+export function pageWithin(page: number, total: number, pageSize: number): number {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  return Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
 }
 
 const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
@@ -101,7 +120,7 @@ interface MembershipRow {
 }
 
 /** One consistent read of everything the Usage page and GET /api/v1/usage show. */
-export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = new Date()): Promise<UsageSnapshot> {
+export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = new Date(), scope: MemberScope = { every: true }): Promise<UsageSnapshot> {
   const stored = await db.org.findUnique({ where: { id: orgId } });
   if (!stored) throw new ApiError("not_found", "Organization not found.");
   const org = storedOrg(stored);
@@ -111,8 +130,8 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   const firstDay = periods[0].start;
 
   // The org's own counters over the history; members' (one row each below) only for this cycle,
-  // so an org of 10,000 members reads 10,000 member rows, not six months of their counters.
-  const [orgCounters, cumulativeBefore, daily, features, memberships, credits, nextExpiry] = await Promise.all([
+  // so listing every member of an org of 10,000 reads 10,000 member rows, not six months of their counters.
+  const [orgCounters, cumulativeBefore, daily, features, { memberships, memberCount, seats }, credits, nextExpiry] = await Promise.all([
     db.$queryRaw<{ metric: string; period_start: Date; used: bigint; held: bigint; blocked: bigint }[]>`
       SELECT metric, period_start, used, held, blocked FROM usage_counters
       WHERE org_id = ${orgId} AND user_id = '' AND (period_start >= ${firstDay} OR period_start = ${CUMULATIVE_PERIOD_START})`,
@@ -125,15 +144,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day >= ${firstDay}::date`,
     db.$queryRaw<{ feature: string; tier: string; spent: bigint }[]>`
       SELECT feature, tier, spent_micros AS spent FROM ai_spend WHERE org_id = ${orgId} AND period_start = ${period.start}`,
-    db.$queryRaw<MembershipRow[]>`
-      SELECT m.user_id, u.name, u.email, m.role, m.seat_type, m.ai_allocation_micros, m.enrichment_allocation,
-             ai.used AS ai_used, ai.blocked AS ai_blocked, en.used AS enrichments_used, en.blocked AS enrichments_blocked
-      FROM memberships m
-      JOIN users u ON u.id = m.user_id
-      LEFT JOIN usage_counters ai ON ai.org_id = m.org_id AND ai.user_id = m.user_id AND ai.metric = 'ai_budget' AND ai.period_start = ${period.start}
-      LEFT JOIN usage_counters en ON en.org_id = m.org_id AND en.user_id = m.user_id AND en.metric = 'enrichments' AND en.period_start = ${period.start}
-      WHERE m.org_id = ${orgId}
-      ORDER BY m.created_at, m.user_id`,
+    scopedMembers(db, orgId, period.start, scope),
     db.creditAccount.findUnique({ where: { orgId } }),
     soonestExpiringCredits(db, orgId, now),
   ]);
@@ -206,8 +217,39 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       ai: { usedMicros: num(m.ai_used), allocationMicros: m.ai_allocation_micros === null ? null : num(m.ai_allocation_micros), blocked: num(m.ai_blocked) },
       enrichments: { used: num(m.enrichments_used), allocation: m.enrichment_allocation === null ? null : num(m.enrichment_allocation), blocked: num(m.enrichments_blocked) },
     })),
+    memberCount,
+    seats,
     historyPeriods: periods.map((p) => p.start.toISOString()),
   };
+}
+
+/** The members `scope` lists with this cycle's AI and enrichment counters, and the counts of them all. */
+async function scopedMembers(db: PrismaClient, orgId: string, periodStart: Date, scope: MemberScope) {
+  const counts = await db.$queryRaw<{ seat_type: string; members: bigint }[]>`
+    SELECT seat_type::text AS seat_type, count(*) AS members FROM memberships WHERE org_id = ${orgId} GROUP BY seat_type`;
+  const seated = (type: string) => num(counts.find((row) => row.seat_type === type)?.members);
+  const memberCount = counts.reduce((sum, row) => sum + num(row.members), 0);
+  const viewerOrRefused =
+    "viewer" in scope
+      ? Prisma.sql`AND (m.user_id = ${scope.viewer} OR m.user_id IN (
+          SELECT c.user_id FROM usage_counters c
+          WHERE c.org_id = ${orgId} AND c.user_id <> '' AND c.metric IN ('ai_budget', 'enrichments') AND c.period_start = ${periodStart} AND c.blocked > 0))`
+      : Prisma.empty;
+  const onePage =
+    "pageSize" in scope
+      ? Prisma.sql`LIMIT ${scope.pageSize} OFFSET ${(pageWithin(scope.page, memberCount, scope.pageSize) - 1) * scope.pageSize}`
+      : Prisma.empty;
+  const memberships = await db.$queryRaw<MembershipRow[]>`
+    SELECT m.user_id, u.name, u.email, m.role, m.seat_type, m.ai_allocation_micros, m.enrichment_allocation,
+           ai.used AS ai_used, ai.blocked AS ai_blocked, en.used AS enrichments_used, en.blocked AS enrichments_blocked
+    FROM memberships m
+    JOIN users u ON u.id = m.user_id
+    LEFT JOIN usage_counters ai ON ai.org_id = m.org_id AND ai.user_id = m.user_id AND ai.metric = 'ai_budget' AND ai.period_start = ${periodStart}
+    LEFT JOIN usage_counters en ON en.org_id = m.org_id AND en.user_id = m.user_id AND en.metric = 'enrichments' AND en.period_start = ${periodStart}
+    WHERE m.org_id = ${orgId} ${viewerOrRefused}
+    ORDER BY m.created_at, m.user_id
+    ${onePage}`;
+  return { memberships, memberCount, seats: { power: seated("power"), collaborator: seated("collaborator") } };
 }
 
 /** A meter as the page shows it: the metric's definition with this cycle's figures. */

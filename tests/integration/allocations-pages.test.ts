@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALLOCATIONS_PAGE_SIZE, toAllocationsView } from "@/lib/admin/allocations-view";
+import { ALLOCATIONS_PAGE_SIZE, allocationsPage, toAllocationsView } from "@/lib/admin/allocations-view";
 import { consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { createOrg } from "../support/store";
@@ -20,16 +20,19 @@ describe("Admin > Usage & Limits for a large org", () => {
 
     const snapshot = await getUsageSnapshot(db, orgId, NOW);
     expect(snapshot.members.map((m) => m.userId)).toEqual(members.map((m) => m.id));
+    const view = async (page: number) => toAllocationsView(await getUsageSnapshot(db, orgId, NOW, allocationsPage(page)), page);
 
-    const third = toAllocationsView(snapshot, 3);
+    const third = await view(3);
     expect(third.pages).toEqual({ page: 3, pageCount: 3, total: 120, first: 101, last: 120 });
     expect(third.rows.map((r) => r.userId)).toEqual(members.slice(100).map((m) => m.id));
     const lastRow = third.rows.at(-1)!;
     expect(lastRow.enrichments.used).toBe("3");
     expect(third.rows[0].enrichments.allocation).toBe("40"); // member 100 has one
 
-    expect(toAllocationsView(snapshot, 1).rows).toHaveLength(ALLOCATIONS_PAGE_SIZE);
-    expect(toAllocationsView(snapshot, 99).pages.page).toBe(3); // past the end: the last page
-    expect(toAllocationsView(snapshot, Number.NaN).pages.page).toBe(1);
+    expect((await view(1)).rows.map((r) => r.userId)).toEqual(members.slice(0, ALLOCATIONS_PAGE_SIZE).map((m) => m.id));
+    const pastTheEnd = await view(99);
+    expect(pastTheEnd.pages.page).toBe(3); // the last page, and its members
+    expect(pastTheEnd.rows.map((r) => r.userId)).toEqual(members.slice(100).map((m) => m.id));
+    expect((await view(Number.NaN)).pages.page).toBe(1);
   });
 });

@@ -76,6 +76,29 @@ describe("usage page data on the demo", () => {
     expect(toUsageView(snapshot, { userId: members[0], role: "user" }).ai.dollars).toBeNull();
   });
 
+  it("reads, for the Usage page, the viewer and the members refused this cycle, and counts seats over every member", async () => {
+    const { orgId, members, db, sql } = await createOrg({
+      plan: "pro",
+      members: [{ role: "admin", seatType: "power" }, { enrichmentAllocation: 1 }, {}, { seatType: "power" }, { enrichmentAllocation: 1 }, {}],
+    });
+    const [admin, refused] = members;
+    const hit = (userId: string, key: string) => consumeUsage(sql, { orgId, userId, metric: "enrichments", quantity: 1, idempotencyKey: key }, { now: NOW });
+    await hit(refused, "fits");
+    await expect(hit(refused, "over")).rejects.toMatchObject({ code: "user_allocation_exceeded" }); // their own allocation is 1
+
+    const scoped = await getUsageSnapshot(db, orgId, NOW, { viewer: members[2] });
+    expect(scoped.members.map((m) => m.userId).sort()).toEqual([refused, members[2]].sort());
+    expect({ memberCount: scoped.memberCount, seats: scoped.seats }).toEqual({ memberCount: 6, seats: { power: 2, collaborator: 4 } });
+
+    const every = await getUsageSnapshot(db, orgId, NOW);
+    expect(every.members).toHaveLength(6);
+    const asAdmin = (snapshot: typeof every) => toUsageView(snapshot, { userId: admin, role: "admin" });
+    const { asOf: _scopedAt, ...fromScoped } = asAdmin(await getUsageSnapshot(db, orgId, NOW, { viewer: admin }));
+    const { asOf: _everyAt, ...fromEvery } = asAdmin(every);
+    expect(fromScoped).toEqual(fromEvery);
+    expect(fromScoped.blocked).toEqual([expect.objectContaining({ key: `${refused}:enrichments`, count: 1 })]);
+  });
+
   it("billing view: payment state, and dollars only for those allowed", async () => {
     const store = await testStore();
     await seedDemo(store.sql, NOW);

@@ -44,6 +44,7 @@ export function member(userId: string, options: Partial<MemberUsage> = {}): Memb
 /** A hand-made snapshot, shaped exactly as getUsageSnapshot returns it, for the view-model and component tests. */
 export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
   const plan = options.plan ?? "pro";
+  const members = options.members ?? [];
   const aiLimit = limitFor(plan, "ai_budget");
   const aiUsed = options.aiUsedMicros ?? 70 * USD;
   const weights = [0.25, 0.1, 0.15, 0.3, 0.08, 0.12];
@@ -90,7 +91,9 @@ export function usageSnapshot(options: SnapshotOptions = {}): UsageSnapshot {
         forecast: options.forecasts?.[metric] ?? null,
       });
     }),
-    members: options.members ?? [],
+    members,
+    memberCount: members.length,
+    seats: { power: members.filter((m) => m.seatType === "power").length, collaborator: members.filter((m) => m.seatType === "collaborator").length },
     historyPeriods: PERIODS,
   };
 }

@@ -314,6 +314,7 @@ export interface components {
                 blocked: number;
                 forecast: components["schemas"]["UsageForecast"];
             }[];
+            /** @description Every member, in the order they joined. */
             members: {
                 userId: string;
                 name: string;
@@ -331,6 +332,12 @@ export interface components {
                     blocked: number;
                 };
             }[];
+            memberCount: number;
+            /** @description Seats members take, by type. */
+            seats: {
+                power: number;
+                collaborator: number;
+            };
             historyPeriods: string[];
         };
         /** @description Null when nothing caps the meter, for cumulative meters, and in a cycle's first three days. */

@@ -3,7 +3,7 @@ import { forbidden } from "next/navigation";
 import { z } from "zod";
 import { AllocationsTable } from "@/components/admin/allocations-table";
 import { PageHeader } from "@/components/ui/page-header";
-import { toAllocationsView } from "@/lib/admin/allocations-view";
+import { allocationsPage, toAllocationsView } from "@/lib/admin/allocations-view";
 import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { isAdmin } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
@@ -18,7 +18,7 @@ export default async function UsageLimitsPage({ searchParams }: { searchParams: 
   const session = await requireSession(USAGE_LIMITS_PATH);
   if (!isAdmin(session.role)) forbidden();
   const { page } = query.parse(await searchParams);
-  const view = toAllocationsView(await getUsageSnapshot(db(), session.orgId), page);
+  const view = toAllocationsView(await getUsageSnapshot(db(), session.orgId, new Date(), allocationsPage(page)), page);
   return (
     <>
       <PageHeader trail={["Admin", "Usage & Limits"]} title="Usage & Limits" description={`${session.orgName} · billing cycle ${view.periodLabel}`} />

@@ -22,7 +22,7 @@ export const metadata: Metadata = { title: "Usage · Ledgerline" };
 
 export default async function UsagePage() {
   const session = await requireSession("/settings/usage");
-  const view = toUsageView(await getUsageSnapshot(db(), session.orgId), { userId: session.user.id, role: session.role });
+  const view = toUsageView(await getUsageSnapshot(db(), session.orgId, new Date(), { viewer: session.user.id }), { userId: session.user.id, role: session.role });
   const initiallyDollars = prefersDollars((await cookies()).get(SHOW_DOLLARS_COOKIE)?.value, session.user.id);
   return (
     <>
