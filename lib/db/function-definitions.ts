@@ -22,11 +22,11 @@ export async function migratedFunctions(sql: SqlExecutor): Promise<Map<string, s
   return new Map(rows.map((row) => [row.name, row.definition.trimEnd()]));
 }
 
-/** The migration that last (re)defines `name`: where a change to it starts. */
+/** The migration that last (re)defines or alters `name`: where a change to it starts. */
 export async function definingMigrations(dir = MIGRATIONS_DIR): Promise<Map<string, string>> {
   const defined = new Map<string, string>();
   for (const migration of await readMigrations(dir)) {
-    for (const match of migration.sql.matchAll(/CREATE (?:OR REPLACE )?FUNCTION\s+(?:public\.)?(\w+)\s*\(/gi)) defined.set(match[1], migration.name);
+    for (const match of migration.sql.matchAll(/(?:CREATE (?:OR REPLACE )?|ALTER )FUNCTION\s+(?:public\.)?(\w+)\b/gi)) defined.set(match[1], migration.name);
   }
   return defined;
 }
@@ -35,7 +35,7 @@ export async function definingMigrations(dir = MIGRATIONS_DIR): Promise<Map<stri
 export function functionOrigin(name: string, migrations: Map<string, string>): string {
   const generated = GENERATED_FUNCTIONS[name];
   if (generated) return `Written by the migration runner from ${generated.source}; change that, then \`npm run db:functions\`.`;
-  return `Last defined by prisma/migrations/${migrations.get(name) ?? "?"}/migration.sql; change it with a new migration, then \`npm run db:functions\`.`;
+  return `Last changed by prisma/migrations/${migrations.get(name) ?? "?"}/migration.sql; change it with a new migration, then \`npm run db:functions\`.`;
 }
 
 export function functionFile(name: string, definition: string, migrations: Map<string, string>): string {

@@ -1,9 +1,10 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261204000000_auto_top_up/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
  RETURNS TABLE(idx integer, outcome text, response jsonb)
  LANGUAGE plpgsql
+ SET enable_seqscan TO 'off'
 AS $function$
 -- One row per request (idx from 1): settled or replay with the settlement, released, or
 -- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.

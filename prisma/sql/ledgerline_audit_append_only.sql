@@ -1,5 +1,5 @@
 -- ledgerline_audit_append_only: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127100000_admin/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261127100000_admin/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_audit_append_only()
  RETURNS trigger

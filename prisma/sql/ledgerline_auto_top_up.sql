@@ -1,5 +1,5 @@
 -- ledgerline_auto_top_up: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261204000000_auto_top_up/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261204000000_auto_top_up/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_auto_top_up(p_org_id text, p_before bigint, p_after bigint, p_now timestamp with time zone)
  RETURNS text

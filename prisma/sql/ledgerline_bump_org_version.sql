@@ -1,5 +1,5 @@
 -- ledgerline_bump_org_version: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261126010000_consume_function/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261126010000_consume_function/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_bump_org_version()
  RETURNS trigger

@@ -1,9 +1,10 @@
 -- ledgerline_consume_run: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261205010000_compact_idempotency_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at text, p_keys text[], p_hashes text[], p_quantities bigint[], p_user_ids text[])
  RETURNS bigint[]
  LANGUAGE plpgsql
+ SET enable_seqscan TO 'off'
 AS $function$
 -- A run of fresh, distinct keys on one org counter, quantities not negative, no allocation to
 -- check: admitted whole if it fits, and the counter's use after each event is returned; NULL

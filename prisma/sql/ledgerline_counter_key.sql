@@ -1,5 +1,5 @@
 -- ledgerline_counter_key: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261126030000_usage_alerts/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261126030000_usage_alerts/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_counter_key(key text, OUT metric text, OUT period_start timestamp with time zone, OUT user_id text)
  RETURNS record

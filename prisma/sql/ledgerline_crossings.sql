@@ -1,5 +1,5 @@
 -- ledgerline_crossings: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261202000000_one_cap_decision/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_crossings(before bigint, after bigint, lim bigint)
  RETURNS TABLE(threshold integer, state text)

@@ -1,5 +1,5 @@
 -- ledgerline_draw_credits: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_draw_credits(p_org_id text, p_now timestamp with time zone, p_amount bigint)
  RETURNS void

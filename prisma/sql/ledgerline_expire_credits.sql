@@ -1,5 +1,5 @@
 -- ledgerline_expire_credits: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261203100000_credit_grants/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_expire_credits(p_org_id text, p_now timestamp with time zone)
  RETURNS bigint

@@ -1,5 +1,5 @@
 -- ledgerline_ledger_partitions: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261202220000_ledger_by_month/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261202220000_ledger_by_month/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ledger_partitions(p_through timestamp with time zone)
  RETURNS integer

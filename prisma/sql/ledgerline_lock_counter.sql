@@ -1,5 +1,5 @@
 -- ledgerline_lock_counter: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127300000_ai_holds_in_sql/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261127300000_ai_holds_in_sql/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_lock_counter(p_org_id text, p_user_id text, p_metric text, p_period_start timestamp with time zone, OUT used bigint, OUT held bigint)
  RETURNS record

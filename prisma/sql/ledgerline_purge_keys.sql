@@ -1,9 +1,10 @@
 -- ledgerline_purge_keys: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261205000000_idempotency_keys_by_org/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_purge_keys(p_org_id text, p_before timestamp with time zone, p_limit integer)
  RETURNS integer
  LANGUAGE plpgsql
+ SET enable_seqscan TO 'off'
 AS $function$
 -- Deletes up to p_limit of the org's idempotency keys created before p_before, oldest first; returns how many.
 DECLARE

@@ -1,5 +1,5 @@
 -- ledgerline_refusal: its live definition, as Postgres prints it once every migration has run.
--- Last defined by prisma/migrations/20261127200000_consume_per_event_cost/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261127200000_consume_per_event_cost/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_refusal(p_org_id text, p_config_version bigint, p_key_hash text)
  RETURNS text
