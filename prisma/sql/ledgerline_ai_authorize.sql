@@ -1,5 +1,5 @@
 -- ledgerline_ai_authorize: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206020000_lookups_by_whole_key/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_pool_ceiling bigint, p_expires_at timestamp with time zone, p_authorization_ids text[], p_user_ids text[], p_allocation_ceilings bigint[], p_holds bigint[], p_features text[], p_models text[], p_tiers text[])
  RETURNS TABLE(idx integer, outcome text, used bigint)
@@ -45,18 +45,17 @@ BEGIN
   END IF;
 
   -- Expired holds give their reservations back, oldest first, at most 1,000 a call. The probe
-  -- reads ai_authorizations_held_idx in its own order, so no plan can prefer another index: the
-  -- earlier form (WHERE id IN (... ORDER BY id)) walked the primary key over every hold of the
-  -- org when the table had been analysed while nearly empty, on every call.
+  -- reads ai_authorizations_held_idx in its own order, so no plan can prefer another index, and
+  -- each expired hold is then updated by its whole primary key. (An UPDATE ... WHERE id =
+  -- ANY(ARRAY(probe)) was planned, from statistics that said the table was empty, as a scan of
+  -- every hold of the org filtered by the array: every authorize read them all.)
   FOR h IN
-    UPDATE ai_authorizations a SET status = 'expired'
-    WHERE a.org_id = p_org_id AND a.id = ANY(ARRAY(
-      SELECT x.id FROM ai_authorizations x
-      WHERE x.org_id = p_org_id AND x.status = 'held' AND x.expires_at <= p_now
-      ORDER BY x.expires_at LIMIT 1000
-      FOR UPDATE SKIP LOCKED))
-    RETURNING a.user_id, a.period_start, a.hold_micros, a.pool_hold_micros
+    SELECT x.id, x.user_id, x.period_start, x.hold_micros, x.pool_hold_micros FROM ai_authorizations x
+    WHERE x.org_id = p_org_id AND x.status = 'held' AND x.expires_at <= p_now
+    ORDER BY x.expires_at LIMIT 1000
+    FOR UPDATE SKIP LOCKED
   LOOP
+    UPDATE ai_authorizations a SET status = 'expired' WHERE a.org_id = p_org_id AND a.id = h.id;
     PERFORM ledgerline_ai_unhold(p_org_id, h.user_id, h.period_start, h.hold_micros, h.pool_hold_micros);
   END LOOP;
 

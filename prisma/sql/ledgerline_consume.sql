@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206020000_lookups_by_whole_key/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
  RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
@@ -38,6 +38,8 @@ DECLARE
   org_used bigint;
   member_used bigint;
   rec record;
+  v_counter_used bigint;
+  v_counter_held bigint;
   crossing record;
 BEGIN
   IF v_refusal IS NOT NULL THEN
@@ -56,19 +58,23 @@ BEGIN
     v_used := '{}';
     v_held := '{}';
     v_found := 0;
+    -- Each counter by its whole primary key, in that order. (A join of the wanted counters with
+    -- usage_counters was planned, from statistics that said the table was empty, as a read of
+    -- every counter of the org: an org of 10,000 members has tens of thousands.)
     FOR rec IN
-      SELECT c.user_id, c.metric, c.period_start, c.used, c.held FROM usage_counters c
-      JOIN (
+      SELECT DISTINCT w.user_id, w.metric, w.period_start FROM (
         SELECT '' AS user_id, m AS metric, ps AS period_start FROM unnest(p_metrics, p_period_starts) AS x(m, ps)
         UNION
         SELECT uid, m, ps FROM unnest(p_metrics, p_period_starts, p_user_ids, p_track_users) AS x(m, ps, uid, t) WHERE t
-      ) w ON c.user_id = w.user_id AND c.metric = w.metric AND c.period_start = w.period_start
-      WHERE c.org_id = p_org_id
-      ORDER BY c.user_id, c.metric, c.period_start
-      FOR UPDATE OF c
+      ) w
+      ORDER BY w.user_id, w.metric, w.period_start
     LOOP
-      v_used := v_used || jsonb_build_object(rec.metric || '|' || rec.period_start::text || '|' || rec.user_id, rec.used);
-      v_held := v_held || jsonb_build_object(rec.metric || '|' || rec.period_start::text || '|' || rec.user_id, rec.held);
+      SELECT c.used, c.held INTO v_counter_used, v_counter_held FROM usage_counters c
+      WHERE c.org_id = p_org_id AND c.user_id = rec.user_id AND c.metric = rec.metric AND c.period_start = rec.period_start
+      FOR UPDATE;
+      CONTINUE WHEN NOT FOUND;
+      v_used := v_used || jsonb_build_object(rec.metric || '|' || rec.period_start::text || '|' || rec.user_id, v_counter_used);
+      v_held := v_held || jsonb_build_object(rec.metric || '|' || rec.period_start::text || '|' || rec.user_id, v_counter_held);
       v_found := v_found + 1;
     END LOOP;
     -- One event (the common case) needs its org counter and maybe its member's: no query to count them.
@@ -195,10 +201,11 @@ BEGIN
   END IF;
 
   IF v_admitted > 0 THEN
-    UPDATE usage_counters c SET used = x.value::bigint
-    FROM jsonb_each_text(v_used) x, ledgerline_counter_key(x.key) k
-    WHERE c.org_id = p_org_id AND c.user_id = k.user_id AND c.metric = k.metric AND c.period_start = k.period_start
-      AND c.used <> x.value::bigint;
+    -- Each counter by its whole primary key (all are locked already), as they were locked above.
+    FOR rec IN SELECT k.user_id, k.metric, k.period_start, x.value::bigint AS value FROM jsonb_each_text(v_used) x, ledgerline_counter_key(x.key) k LOOP
+      UPDATE usage_counters c SET used = rec.value
+      WHERE c.org_id = p_org_id AND c.user_id = rec.user_id AND c.metric = rec.metric AND c.period_start = rec.period_start AND c.used <> rec.value;
+    END LOOP;
 
     INSERT INTO idempotency_keys (org_id, key, request_digest, status, used, limit_value, resets_at, created_at)
     SELECT p_org_id, k, decode(h, 'hex'), 200, u, l, rs, p_now
@@ -216,9 +223,10 @@ BEGIN
   END IF;
 
   IF v_blocked <> '{}' THEN
-    UPDATE usage_counters c SET blocked = c.blocked + x.value::bigint
-    FROM jsonb_each_text(v_blocked) x, ledgerline_counter_key(x.key) k
-    WHERE c.org_id = p_org_id AND c.user_id = k.user_id AND c.metric = k.metric AND c.period_start = k.period_start;
+    FOR rec IN SELECT k.user_id, k.metric, k.period_start, x.value::bigint AS value FROM jsonb_each_text(v_blocked) x, ledgerline_counter_key(x.key) k LOOP
+      UPDATE usage_counters c SET blocked = c.blocked + rec.value
+      WHERE c.org_id = p_org_id AND c.user_id = rec.user_id AND c.metric = rec.metric AND c.period_start = rec.period_start;
+    END LOOP;
   END IF;
 
   IF cardinality(a_metrics) > 0 THEN

@@ -4,12 +4,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openStore, type OpenStore } from "@/lib/db/open";
 import { authorizeAi, settleAi } from "@/lib/metering/ai-holds";
+import { consumeUsage } from "@/lib/metering/consume";
 import { onServer } from "../support/store";
 
 /**
  * PL/pgSQL keeps a generic plan of each statement per connection, made from the statistics of
- * that moment. On a table that VACUUM or ANALYZE last saw empty, every plan is a sequential scan;
- * the enforcement functions must still find their rows by index once the table has grown.
+ * that moment. On a table that VACUUM or ANALYZE last saw empty, any plan looks as cheap as any
+ * other: a sequential scan, or a read of every row of the org by an index's first column. The
+ * enforcement functions must still read only the rows they need once the tables have grown.
  */
 
 const NOW = new Date("2026-03-20T12:00:00Z");
@@ -44,36 +46,60 @@ async function freshDatabase() {
 
 afterAll(async () => database?.drop());
 
-/** Sequential scans of ai_authorizations so far, as this connection's backend has counted them. */
-async function seqScans(store: OpenStore) {
+/** What this connection's backend has counted of `table` so far: sequential scans, and rows read by any scan. */
+async function reads(store: OpenStore, table: string) {
   // The backend publishes its counts when it goes idle after this statement; the next one reads them.
   await store.sql.exec("SELECT pg_stat_force_next_flush()");
-  const [row] = await store.sql.query<{ n: string }>(`SELECT seq_scan::text AS n FROM pg_stat_user_tables WHERE relname = 'ai_authorizations'`);
-  return Number(row.n);
+  const [row] = await store.sql.query<{ scans: string; rows: string }>(
+    `SELECT seq_scan::text AS scans, (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::text AS rows FROM pg_stat_user_tables WHERE relname = $1`,
+    [table],
+  );
+  return { seqScans: Number(row.scans), rows: Number(row.rows) };
 }
 
+const since = (before: { seqScans: number; rows: number }, after: { seqScans: number; rows: number }) =>
+  ({ seqScans: after.seqScans - before.seqScans, rows: after.rows - before.rows });
+
 describe.runIf(onServer)("enforcement plans", () => {
-  it("find a hold by its index after the holds table, once analysed empty, has grown", async () => {
+  it("read a handful of rows per AI pair and per consume, however many holds and counters the org has", async () => {
     const store = await freshDatabase();
     const orgId = `org_plans_${randomUUID()}`;
+    const userId = `${orgId}_user`;
     await store.sql.exec(`
-      INSERT INTO orgs (id, name, plan, billing_anchor) VALUES ('${orgId}', 'Plans', 'pro', '2026-01-15T00:00:00Z'), ('org_other', 'Other', 'pro', '2026-01-15T00:00:00Z');
-      INSERT INTO users (id, email, name) VALUES ('${orgId}_user', '${orgId}@example.test', 'Plans');
-      INSERT INTO memberships (org_id, user_id, role, seat_type) VALUES ('${orgId}', '${orgId}_user', 'user', 'collaborator');`);
+      INSERT INTO orgs (id, name, plan, billing_anchor) VALUES ('${orgId}', 'Plans', 'pro', '2026-01-15T00:00:00Z');
+      INSERT INTO users (id, email, name) VALUES ('${userId}', '${orgId}@example.test', 'Plans');
+      INSERT INTO memberships (org_id, user_id, role, seat_type, enrichment_allocation) VALUES ('${orgId}', '${userId}', 'user', 'collaborator', 1000000);`);
+    let n = 0;
     const pair = async () => {
-      const { authorizationId } = await authorizeAi(store.sql, { orgId, userId: `${orgId}_user`, ...SMALL }, NOW);
+      const { authorizationId } = await authorizeAi(store.sql, { orgId, userId, ...SMALL }, NOW);
       await settleAi(store.sql, { orgId, authorizationId, inputTokens: 100, outputTokens: 50 }, undefined, NOW);
     };
+    // A member's allocation sends enrichments through ledgerline_consume, the general path.
+    const enrich = () => consumeUsage(store.sql, { orgId, userId, metric: "enrichments", quantity: 1, idempotencyKey: `enrich-${n++}` }, { now: NOW });
     // More than five runs of each statement: PL/pgSQL has settled on its generic plans.
-    for (let i = 0; i < 8; i++) await pair();
-    // Another org's holds, many pages of them, which a sequential scan would read.
+    for (let i = 0; i < 8; i++) {
+      await pair();
+      await enrich();
+    }
+    // The org's own settled holds and other members' counters, thousands of each, which a plan
+    // that reads every row of the org would read.
     await store.sql.exec(`
       INSERT INTO ai_authorizations (id, org_id, user_id, feature, model, tier, period_start, hold_micros, pool_hold_micros, status, expires_at)
-      SELECT 'other_' || n, 'org_other', 'someone', 'agent', 'claude-opus-4-1', 'advanced', '2026-03-15T00:00:00Z', 1, 1, 'settled', '2026-03-20T12:10:00Z'
-      FROM generate_series(1, 5000) AS n`);
+      SELECT 'old_' || n, '${orgId}', '${userId}', 'agent', 'claude-opus-4-1', 'advanced', '2026-03-15T00:00:00Z', 1, 1, 'settled', '2026-03-20T12:10:00Z'
+      FROM generate_series(1, 5000) AS n;
+      INSERT INTO usage_counters (org_id, user_id, metric, period_start, used)
+      SELECT '${orgId}', 'member_' || n, 'enrichments', '2026-03-15T00:00:00Z', 1 FROM generate_series(1, 5000) AS n;`);
 
-    const before = await seqScans(store);
+    const holdsBefore = await reads(store, "ai_authorizations");
     for (let i = 0; i < 3; i++) await pair();
-    expect(await seqScans(store)).toBe(before);
+    const holds = since(holdsBefore, await reads(store, "ai_authorizations"));
+    expect(holds.seqScans).toBe(0);
+    expect(holds.rows).toBeLessThan(30);
+
+    const countersBefore = await reads(store, "usage_counters");
+    for (let i = 0; i < 3; i++) await enrich();
+    const counters = since(countersBefore, await reads(store, "usage_counters"));
+    expect(counters.seqScans).toBe(0);
+    expect(counters.rows).toBeLessThan(30);
   });
 });
