@@ -1,7 +1,7 @@
-import Link from "next/link";
 import type { AllocationCellView, AllocationsView } from "@/lib/admin/allocations-view";
 import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { Card, CardHeader } from "@/components/ui/card";
+import { PageLinks } from "@/components/ui/page-links";
 import { ProgressBar } from "@/components/usage/progress-bar";
 import { AllocationForm } from "./allocation-form";
 
@@ -27,24 +27,8 @@ export function AllocationsTable({ view }: { view: AllocationsView }) {
           </li>
         ))}
       </ul>
-      <MemberPages pages={view.pages} />
+      <PageLinks pages={view.pages} href={(page) => `${USAGE_LIMITS_PATH}?page=${page}`} />
     </Card>
-  );
-}
-
-function MemberPages({ pages }: { pages: AllocationsView["pages"] }) {
-  if (pages.pageCount === 1) return null;
-  const link = (page: number, label: string) => (
-    <Link href={`${USAGE_LIMITS_PATH}?page=${page}`} className="text-blue-700 hover:text-blue-800">{label}</Link>
-  );
-  return (
-    <nav aria-label="Member pages" className="mt-4 flex items-center justify-between text-sm font-semibold">
-      {pages.page > 1 ? link(pages.page - 1, "Previous") : <span />}
-      <span className="font-normal text-slate-600">
-        {`Members ${pages.first.toLocaleString("en-US")}–${pages.last.toLocaleString("en-US")} of ${pages.total.toLocaleString("en-US")}`}
-      </span>
-      {pages.page < pages.pageCount ? link(pages.page + 1, "Next") : <span />}
-    </nav>
   );
 }
 

@@ -2,7 +2,8 @@ import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 import { formatMicros, formatPercent } from "@/lib/format";
 import { percentUsed } from "@/lib/limits/cap-policy";
 import type { Limit } from "@/lib/limits/plans";
-import { pageWithin, type MemberScope, type MemberUsage, type UsageSnapshot } from "@/lib/metering/snapshot";
+import type { MemberScope, MemberUsage, UsageSnapshot } from "@/lib/metering/snapshot";
+import { MEMBERS_PAGE_SIZE, pagesView, type PagesView } from "@/lib/pagination";
 import { meterTone } from "@/lib/meter-tone";
 import { cycleLabel, type BarView } from "@/lib/usage-view";
 
@@ -40,11 +41,9 @@ export interface AllocationsView {
   enrichmentPool: string;
   /** This page's members, in the order they joined. */
   rows: AllocationRowView[];
-  pages: { page: number; pageCount: number; total: number; first: number; last: number };
+  pages: PagesView;
 }
 
-/** Members per page of Admin > Usage & Limits: an org of 10,000 renders 50 at a time. */
-export const ALLOCATIONS_PAGE_SIZE = 50;
 
 const exact = (n: number) => n.toLocaleString("en-US");
 const dollarsInput = (micros: number) => (micros / 1_000_000).toFixed(2);
@@ -75,22 +74,17 @@ function row(member: MemberUsage, snapshot: UsageSnapshot): AllocationRowView {
 }
 
 /** The members a snapshot for this page lists (`page` from 1; out of range is the nearest page). */
-export const allocationsPage = (page = 1): MemberScope => ({ page, pageSize: ALLOCATIONS_PAGE_SIZE });
+export const allocationsPage = (page = 1): MemberScope => ({ page, pageSize: MEMBERS_PAGE_SIZE });
 
 /** One page of the members, from a snapshot read with `allocationsPage(page)`. */
 export function toAllocationsView(snapshot: UsageSnapshot, page = 1): AllocationsView {
   const enrichmentPool = snapshot.meters.find((m) => m.metric === "enrichments")!.limit;
-  const total = snapshot.memberCount;
-  const pageCount = Math.max(1, Math.ceil(total / ALLOCATIONS_PAGE_SIZE));
-  const current = pageWithin(page, total, ALLOCATIONS_PAGE_SIZE);
-  const start = (current - 1) * ALLOCATIONS_PAGE_SIZE;
-  const members = snapshot.members;
   return {
     orgId: snapshot.org.id,
     periodLabel: cycleLabel(snapshot.period),
     aiPool: snapshot.ai.limitMicros === null ? "Unlimited" : formatMicros(snapshot.ai.limitMicros),
     enrichmentPool: enrichmentPool === null ? "Unlimited" : exact(enrichmentPool),
-    rows: members.map((m) => row(m, snapshot)),
-    pages: { page: current, pageCount, total, first: total ? start + 1 : 0, last: start + members.length },
+    rows: snapshot.members.map((m) => row(m, snapshot)),
+    pages: pagesView(page, snapshot.memberCount, snapshot.members.length),
   };
 }

@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { formatShortDate } from "@/lib/format";
 import { PLANS } from "@/lib/limits/plans";
+import { MEMBERS_PAGE_SIZE, pageOffset, pagesView, type PagesView } from "@/lib/pagination";
 import { countSeats, SEAT_LABELS, SEAT_TYPES, type SeatType } from "./seats";
 
 /** Admin > Members: who is in, who is invited, and how many seats of each type are left. */
@@ -40,7 +41,9 @@ export interface SeatView {
 export interface MembersView {
   orgId: string;
   planName: string;
+  /** This page's members, in the order they joined. */
   members: MemberRowView[];
+  pages: PagesView;
   invitations: InvitationRowView[];
   seats: SeatView[];
   /** The roles this admin may invite: only a super admin invites super admins. */
@@ -48,17 +51,31 @@ export interface MembersView {
   seatTypes: { value: SeatType; label: string }[];
 }
 
-export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date()): Promise<MembersView> {
+/** Admin > Members at `page` (from 1; out of range is the nearest page): a page of members, every open invitation, the seats. */
+export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date(), page = 1): Promise<MembersView> {
   const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } }).then(storedOrg);
-  const [memberships, invitations, seats] = await Promise.all([
-    db.membership.findMany({ where: { orgId }, include: { user: true }, orderBy: [{ createdAt: "asc" }, { userId: "asc" }] }),
+  const [total, invitations, seats] = await Promise.all([
+    db.membership.count({ where: { orgId } }),
     db.invitation.findMany({ where: { orgId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } }),
     countSeats(db, orgId, org.plan, now),
   ]);
-  const names = new Map(memberships.map((m) => [m.userId, m.user.name]));
+  const inviters = [...new Set(invitations.flatMap((i) => (i.invitedById ? [i.invitedById] : [])))];
+  const [memberships, inviting] = await Promise.all([
+    db.membership.findMany({
+      where: { orgId },
+      include: { user: true },
+      orderBy: [{ createdAt: "asc" }, { userId: "asc" }],
+      skip: pageOffset(page, total),
+      take: MEMBERS_PAGE_SIZE,
+    }),
+    db.membership.findMany({ where: { orgId, userId: { in: inviters } }, select: { userId: true, user: { select: { name: true } } } }),
+  ]);
+  // An inviter who has left the org is no longer named.
+  const names = new Map(inviting.map((m) => [m.userId, m.user.name]));
   return {
     orgId,
     planName: PLANS[org.plan].name,
+    pages: pagesView(page, total, memberships.length),
     members: memberships.map((m) => ({
       userId: m.userId,
       name: m.user.name,

@@ -6,6 +6,7 @@ import { AI_FEATURE_LABELS, AI_FEATURES, AI_TIER_LABELS, type AiFeature, type Ai
 import { percentUsed } from "@/lib/limits/cap-policy";
 import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type Unit } from "@/lib/limits/metrics";
 import { limitFor, PLANS, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
+import { pageOffset } from "@/lib/pagination";
 import { forecastUsage, type Forecast } from "@/lib/usage-forecast";
 import { soonestExpiringCredits } from "./credit-grants";
 
@@ -96,12 +97,6 @@ export interface UsageSnapshot {
  * member rows, not 10,000.
  */
 export type MemberScope = { every: true } | { page: number; pageSize: number } | { viewer: string };
-
-/** `page` (from 1) within the pages `total` members fill: past the end is the last page, nonsense the first. */
-export function pageWithin(page: number, total: number, pageSize: number): number {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  return Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
-}
 
 const num = (value: bigint | number | null | undefined) => Number(value ?? 0);
 
@@ -237,7 +232,7 @@ async function scopedMembers(db: PrismaClient, orgId: string, periodStart: Date,
       : Prisma.empty;
   const onePage =
     "pageSize" in scope
-      ? Prisma.sql`LIMIT ${scope.pageSize} OFFSET ${(pageWithin(scope.page, memberCount, scope.pageSize) - 1) * scope.pageSize}`
+      ? Prisma.sql`LIMIT ${scope.pageSize} OFFSET ${pageOffset(scope.page, memberCount, scope.pageSize)}`
       : Prisma.empty;
   const memberships = await db.$queryRaw<MembershipRow[]>`
     SELECT m.user_id, u.name, u.email, m.role, m.seat_type, m.ai_allocation_micros, m.enrichment_allocation,

@@ -228,6 +228,8 @@ try {
     rows.push({ name: `Usage page p50, a user of the same org`, value: bigUser.p50, unit: "ms", targets: [{ label: "<= 150 ms", pass: bigUser.p50 <= 150 }] });
     const limits = await pageTimes(`${server.url}/admin/usage-limits?page=2`, bigAdmin, 20);
     rows.push({ name: `Admin > Usage & Limits p50, ${members}, a page of 50`, value: limits.p50, unit: "ms", targets: [{ label: "<= 300 ms", pass: limits.p50 <= 300 }] });
+    const membersPage = await pageTimes(`${server.url}/admin/members?page=2`, bigAdmin, 20);
+    rows.push({ name: `Admin > Members p50, ${members}, a page of 50`, value: membersPage.p50, unit: "ms", targets: [{ label: "<= 300 ms", pass: membersPage.p50 <= 300 }] });
 
     rows.push({ name: "Server peak RSS under load", value: server.peakRss() / 1024 / 1024, unit: "MB", targets: [{ label: "<= 400 MB", pass: server.peakRss() <= 400 * 1024 * 1024 }] });
   } finally {

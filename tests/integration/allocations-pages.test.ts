@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ALLOCATIONS_PAGE_SIZE, allocationsPage, toAllocationsView } from "@/lib/admin/allocations-view";
+import { allocationsPage, toAllocationsView } from "@/lib/admin/allocations-view";
+import { MEMBERS_PAGE_SIZE } from "@/lib/pagination";
 import { consumeUsage } from "@/lib/metering/consume";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 import { createOrg } from "../support/store";
@@ -8,7 +9,7 @@ const NOW = new Date("2026-03-20T12:00:00Z");
 
 describe("Admin > Usage & Limits for a large org", () => {
   it("shows 50 members a page in the order they joined, each with this cycle's usage against their allocation", async () => {
-    const members = Array.from({ length: 2 * ALLOCATIONS_PAGE_SIZE + 20 }, (_, i) => ({
+    const members = Array.from({ length: 2 * MEMBERS_PAGE_SIZE + 20 }, (_, i) => ({
       id: `user_page_${String(i).padStart(3, "0")}_${crypto.randomUUID()}`, // joined in this order; ties in the join time sort by id
       enrichmentAllocation: i % 10 === 0 ? 40 : undefined,
     }));
@@ -29,7 +30,7 @@ describe("Admin > Usage & Limits for a large org", () => {
     expect(lastRow.enrichments.used).toBe("3");
     expect(third.rows[0].enrichments.allocation).toBe("40"); // member 100 has one
 
-    expect((await view(1)).rows.map((r) => r.userId)).toEqual(members.slice(0, ALLOCATIONS_PAGE_SIZE).map((m) => m.id));
+    expect((await view(1)).rows.map((r) => r.userId)).toEqual(members.slice(0, MEMBERS_PAGE_SIZE).map((m) => m.id));
     const pastTheEnd = await view(99);
     expect(pastTheEnd.pages.page).toBe(3); // the last page, and its members
     expect(pastTheEnd.rows.map((r) => r.userId)).toEqual(members.slice(100).map((m) => m.id));

@@ -7,18 +7,21 @@ import { MembersTable } from "@/components/admin/members-table";
 import { SeatSummary } from "@/components/admin/seat-summary";
 import { Card, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { PageLinks } from "@/components/ui/page-links";
 import { getMembersView } from "@/lib/admin/members-view";
 import { MAIL_OUTBOX_PATH, MEMBERS_PATH } from "@/lib/admin/paths";
 import { isAdmin } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { pageQuery } from "@/lib/pagination";
 
 export const metadata: Metadata = { title: "Members · Ledgerline" };
 
-export default async function MembersPage() {
+export default async function MembersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession(MEMBERS_PATH);
   if (!isAdmin(session.role)) forbidden();
-  const view = await getMembersView(db(), session.orgId, { userId: session.user.id, role: session.role });
+  const { page } = pageQuery.parse(await searchParams);
+  const view = await getMembersView(db(), session.orgId, { userId: session.user.id, role: session.role }, new Date(), page);
   return (
     <>
       <PageHeader trail={["Admin", "Members"]} title="Members" description={`${session.orgName} · ${view.planName} plan`} />
@@ -48,8 +51,9 @@ export default async function MembersPage() {
             <InvitationsTable orgId={view.orgId} invitations={view.invitations} />
           </Card>
           <Card aria-labelledby="members-title" className="p-5 sm:p-6">
-            <CardHeader id="members-title" title="Members" description={`${view.members.length} in ${session.orgName}.`} />
+            <CardHeader id="members-title" title="Members" description={`${view.pages.total.toLocaleString("en-US")} in ${session.orgName}.`} />
             <MembersTable view={view} />
+            <PageLinks pages={view.pages} href={(page) => `${MEMBERS_PATH}?page=${page}`} />
           </Card>
         </div>
       </div>

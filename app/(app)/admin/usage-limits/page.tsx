@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
-import { z } from "zod";
 import { AllocationsTable } from "@/components/admin/allocations-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { allocationsPage, toAllocationsView } from "@/lib/admin/allocations-view";
@@ -8,16 +7,15 @@ import { USAGE_LIMITS_PATH } from "@/lib/admin/paths";
 import { isAdmin } from "@/lib/auth/roles";
 import { requireSession } from "@/lib/auth/session";
 import { db } from "@/lib/db";
+import { pageQuery } from "@/lib/pagination";
 import { getUsageSnapshot } from "@/lib/metering/snapshot";
 
 export const metadata: Metadata = { title: "Usage & Limits · Ledgerline" };
 
-const query = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined) });
-
 export default async function UsageLimitsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession(USAGE_LIMITS_PATH);
   if (!isAdmin(session.role)) forbidden();
-  const { page } = query.parse(await searchParams);
+  const { page } = pageQuery.parse(await searchParams);
   const view = toAllocationsView(await getUsageSnapshot(db(), session.orgId, new Date(), allocationsPage(page)), page);
   return (
     <>
