@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openStore, type OpenStore } from "@/lib/db/open";
 import { authorizeAi, settleAi } from "@/lib/metering/ai-holds";
 import { consumeUsage } from "@/lib/metering/consume";
+import { scratchDatabases } from "../support/scratch-databases";
 import { onServer } from "../support/store";
 
 /**
@@ -16,35 +16,21 @@ import { onServer } from "../support/store";
 
 const NOW = new Date("2026-03-20T12:00:00Z");
 const SMALL = { feature: "agent", model: "claude-opus-4-1", inputTokens: 100, maxOutputTokens: 100 } as const;
-let database: { store: OpenStore; drop: () => Promise<void> } | undefined;
+const databases = scratchDatabases("ledgerline_plans");
+let opened: OpenStore | undefined;
 
 /** A database of its own, migrated, whose tables the planner has been told are empty; one connection, so plans stay cached on it. */
 async function freshDatabase() {
-  const server = new URL(process.env.DATABASE_URL!);
-  const name = `ledgerline_plans_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const store = openStore({ kind: "server", url: url.toString() }, { poolSize: 1 });
-  await applyMigrations(store.sql);
-  await store.sql.exec("VACUUM ANALYZE");
-  database = {
-    store,
-    async drop() {
-      await store.close();
-      const cleanup = new pg.Client({ connectionString: server.toString() });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
-  return store;
+  opened = openStore({ kind: "server", url: await databases.create() }, { poolSize: 1 });
+  await applyMigrations(opened.sql);
+  await opened.sql.exec("VACUUM ANALYZE");
+  return opened;
 }
 
-afterAll(async () => database?.drop());
+afterAll(async () => {
+  await opened?.close();
+  await databases.dropAll();
+});
 
 /** What this connection's backend has counted of `table` so far: sequential scans, and rows read by any scan. */
 async function reads(store: OpenStore, table: string) {

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,23 +6,14 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { SHIPPED_DEFAULTS } from "@/lib/config/shipped-defaults";
+import { scratchDatabases } from "../support/scratch-databases";
+import { onServer } from "../support/store";
 
 /** `npm start`'s first step, scripts/db-prepare.ts, run as npm runs it, on a database of its own. */
 const run = promisify(execFile);
-const server = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL) : null;
-const created: string[] = [];
 
-async function freshDatabase() {
-  const name = `ledgerline_start_${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: server!.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  created.push(name);
-  const url = new URL(server!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const databases = scratchDatabases("ledgerline_start");
+const freshDatabase = () => databases.create();
 
 async function orgsIn(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -62,16 +52,12 @@ const apps: string[] = [];
 
 afterAll(async () => {
   for (const dir of apps) rmSync(dir, { recursive: true, force: true });
-  if (!server) return;
-  const admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await databases.dropAll();
 });
 
 const OWN_SECRET = "an-operator-secret-that-is-long-enough-1";
 
-describe.skipIf(!server)("npm start's preparation in production (needs DATABASE_URL)", () => {
+describe.skipIf(!onServer)("npm start's preparation in production (needs DATABASE_URL)", () => {
   it("refuses the shipped AUTH_SECRET, naming it, before touching the database", async () => {
     const url = await freshDatabase();
     const refused = await prepare({ DATABASE_URL: url, AUTH_SECRET: SHIPPED_DEFAULTS.AUTH_SECRET });
