@@ -17,10 +17,12 @@ export interface PagesView {
   last: number;
 }
 
+/** How many pages `total` rows fill: at least one, empty as it may be. */
+const pageCountOf = (total: number, pageSize: number) => Math.max(1, Math.ceil(total / pageSize));
+
 /** `page` (from 1) within the pages `total` rows fill: past the end is the last page, nonsense the first. */
-export function pageWithin(page: number, total: number, pageSize = MEMBERS_PAGE_SIZE): number {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  return Math.min(Math.max(1, Math.floor(page) || 1), pageCount);
+function pageWithin(page: number, total: number, pageSize = MEMBERS_PAGE_SIZE): number {
+  return Math.min(Math.max(1, Math.floor(page) || 1), pageCountOf(total, pageSize));
 }
 
 /** Where `page` starts (rows to skip) once placed within the pages. */
@@ -30,7 +32,7 @@ export const pageOffset = (page: number, total: number, pageSize = MEMBERS_PAGE_
 export function pagesView(page: number, total: number, rows: number, pageSize = MEMBERS_PAGE_SIZE): PagesView {
   const current = pageWithin(page, total, pageSize);
   const start = (current - 1) * pageSize;
-  return { page: current, pageCount: Math.max(1, Math.ceil(total / pageSize)), total, first: total ? start + 1 : 0, last: start + rows };
+  return { page: current, pageCount: pageCountOf(total, pageSize), total, first: total ? start + 1 : 0, last: start + rows };
 }
 
 /** A page's `?page=`: a number from 1, anything else the first page. */

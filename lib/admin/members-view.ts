@@ -54,11 +54,11 @@ export interface MembersView {
 /** Admin > Members at `page` (from 1; out of range is the nearest page): a page of members, every open invitation, the seats. */
 export async function getMembersView(db: PrismaClient, orgId: string, viewer: { userId: string; role: Role }, now = new Date(), page = 1): Promise<MembersView> {
   const org = await db.org.findUniqueOrThrow({ where: { id: orgId }, select: { plan: true } }).then(storedOrg);
-  const [total, invitations, seats] = await Promise.all([
-    db.membership.count({ where: { orgId } }),
+  const [invitations, seats] = await Promise.all([
     db.invitation.findMany({ where: { orgId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: "desc" } }),
     countSeats(db, orgId, org.plan, now),
   ]);
+  const total = seats.reduce((sum, s) => sum + s.members, 0);
   const inviters = [...new Set(invitations.flatMap((i) => (i.invitedById ? [i.invitedById] : [])))];
   const [memberships, inviting] = await Promise.all([
     db.membership.findMany({

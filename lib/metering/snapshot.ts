@@ -8,6 +8,7 @@ import { METRICS, METRIC_IDS, type CapKind, type MeterGroup, type MetricId, type
 import { limitFor, PLANS, type Limit, type LimitOverrides, type PlanId } from "@/lib/limits/plans";
 import { pageOffset } from "@/lib/pagination";
 import { forecastUsage, type Forecast } from "@/lib/usage-forecast";
+import { countSeats, type SeatCount, type SeatType } from "@/lib/admin/seats";
 import { soonestExpiringCredits } from "./credit-grants";
 
 export const HISTORY_MONTHS = 6;
@@ -139,7 +140,7 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
       WHERE org_id = ${orgId} AND metric IN ('contacts', 'companies', 'storage_bytes') AND day >= ${firstDay}::date`,
     db.$queryRaw<{ feature: string; tier: string; spent: bigint }[]>`
       SELECT feature, tier, spent_micros AS spent FROM ai_spend WHERE org_id = ${orgId} AND period_start = ${period.start}`,
-    scopedMembers(db, orgId, period.start, scope),
+    scopedMembers(db, org, period.start, scope, now),
     db.creditAccount.findUnique({ where: { orgId } }),
     soonestExpiringCredits(db, orgId, now),
   ]);
@@ -218,12 +219,15 @@ export async function getUsageSnapshot(db: PrismaClient, orgId: string, now = ne
   };
 }
 
-/** The members `scope` lists with this cycle's AI and enrichment counters, and the counts of them all. */
-async function scopedMembers(db: PrismaClient, orgId: string, periodStart: Date, scope: MemberScope) {
-  const counts = await db.$queryRaw<{ seat_type: string; members: bigint }[]>`
-    SELECT seat_type::text AS seat_type, count(*) AS members FROM memberships WHERE org_id = ${orgId} GROUP BY seat_type`;
-  const seated = (type: string) => num(counts.find((row) => row.seat_type === type)?.members);
-  const memberCount = counts.reduce((sum, row) => sum + num(row.members), 0);
+/**
+ * The members `scope` lists with this cycle's AI and enrichment counters, and the seats they take
+ * (countSeats, as Admin > Members counts them). Only a page needs the count before its rows.
+ */
+async function scopedMembers(db: PrismaClient, org: { id: string; plan: PlanId }, periodStart: Date, scope: MemberScope, now: Date) {
+  const orgId = org.id;
+  const counting = countSeats(db, orgId, org.plan, now);
+  const seated = (counts: SeatCount[], type: SeatType) => counts.find((c) => c.seatType === type)!.members;
+  const memberCount = (counts: SeatCount[]) => counts.reduce((sum, c) => sum + c.members, 0);
   const viewerOrRefused =
     "viewer" in scope
       ? Prisma.sql`AND (m.user_id = ${scope.viewer} OR m.user_id IN (
@@ -232,9 +236,9 @@ async function scopedMembers(db: PrismaClient, orgId: string, periodStart: Date,
       : Prisma.empty;
   const onePage =
     "pageSize" in scope
-      ? Prisma.sql`LIMIT ${scope.pageSize} OFFSET ${pageOffset(scope.page, memberCount, scope.pageSize)}`
+      ? Prisma.sql`LIMIT ${scope.pageSize} OFFSET ${pageOffset(scope.page, memberCount(await counting), scope.pageSize)}`
       : Prisma.empty;
-  const memberships = await db.$queryRaw<MembershipRow[]>`
+  const listing = db.$queryRaw<MembershipRow[]>`
     SELECT m.user_id, u.name, u.email, m.role, m.seat_type, m.ai_allocation_micros, m.enrichment_allocation,
            ai.used AS ai_used, ai.blocked AS ai_blocked, en.used AS enrichments_used, en.blocked AS enrichments_blocked
     FROM memberships m
@@ -244,7 +248,8 @@ async function scopedMembers(db: PrismaClient, orgId: string, periodStart: Date,
     WHERE m.org_id = ${orgId} ${viewerOrRefused}
     ORDER BY m.created_at, m.user_id
     ${onePage}`;
-  return { memberships, memberCount, seats: { power: seated("power"), collaborator: seated("collaborator") } };
+  const [memberships, counts] = await Promise.all([listing, counting]);
+  return { memberships, memberCount: memberCount(counts), seats: { power: seated(counts, "power"), collaborator: seated(counts, "collaborator") } };
 }
 
 /** A meter as the page shows it: the metric's definition with this cycle's figures. */
