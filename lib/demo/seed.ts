@@ -18,7 +18,7 @@ import { DEMO_FEATURE_TIERS, DEMO_USAGE, PAST_CYCLE_FACTORS, type DemoUsage } fr
 const DAY_MS = 86_400_000;
 const TOKENS_PER_MICRO = 0.2;
 const ORG_TABLES = [
-  "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "idempotency_keys", "ai_authorizations",
+  "usage_alerts", "usage_counters", "ai_spend", "usage_ledger", "usage_daily", "ai_authorizations",
   "credit_accounts", "credit_ledger", "credit_grants", "credit_top_ups", "auto_top_up_settings", "audit_entries", "stripe_events", "api_key_uses", "api_keys", "memberships",
 ];
 

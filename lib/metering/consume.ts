@@ -7,9 +7,9 @@ import { allocationReachedMessage, limitReachedMessage } from "@/lib/limits/mess
 import { METRICS, type CapKind, type MetricId } from "@/lib/limits/metrics";
 import type { Limit } from "@/lib/limits/plans";
 import { createCoalescer } from "./coalescer";
-import { consumeRun, KEY_TAKEN } from "./consume-run";
+import { consumeRun } from "./consume-run";
 import { readFit } from "./counters";
-import { requestHash } from "./idempotency";
+import { keysSince, requestHash } from "./idempotency";
 import { allocationOf, termsFor, type MetricTerms } from "./org-context";
 import { processSingleton } from "@/lib/process/singleton";
 import { failsAlone, loadTerms, memberOf, membersOf, notAMember, storeRefusal, withOrgTerms } from "./org-terms";
@@ -93,8 +93,8 @@ function invalidQuantity(metric: MetricId, quantity: number): ApiError | null {
   return null;
 }
 
-/** Safe to retry whole: a deadlock, or an idempotency key another request took meanwhile. */
-const RETRYABLE = ["40P01", KEY_TAKEN];
+/** Safe to retry whole: a deadlock. */
+const RETRYABLE = ["40P01"];
 
 // A key's last use (api_key_uses) is written at most once a minute per key and process, to keep writes off the hot path.
 const KEY_TOUCH_INTERVAL_MS = 60_000;
@@ -163,7 +163,7 @@ export async function consumeBatch(
       const used = await consumeRun(sql, {
         orgId, configVersion: terms.version, apiKeyHash: apiKeyHash ?? null, touchKey, now,
         metric: first.event.metric, periodStart: first.terms.periodStart, ceiling: first.terms.ceiling,
-        limit: first.terms.limit, resetsAt: first.terms.resetsAt?.toISOString() ?? null,
+        limit: first.terms.limit, resetsAt: first.terms.resetsAt,
         events: sent.map((s) => ({ idempotencyKey: s.event.idempotencyKey, hash: s.hash, quantity: s.event.quantity, userId: s.event.userId ?? null })),
       });
       if (used) {
@@ -172,10 +172,10 @@ export async function consumeBatch(
       }
     }
 
-    const rows = await sql.query<{ idx: number; outcome: string; used: string | number | null; response: Record<string, unknown> | null }>(
-      `SELECT idx, outcome, used, response FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    const rows = await sql.query<{ idx: number; outcome: string; used: string | number | null; answer_limit: string | null; answer_resets_at: Date | null }>(
+      `SELECT idx, outcome, used, answer_limit, answer_resets_at FROM ledgerline_consume($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
-        orgId, terms.version, apiKeyHash ?? null, touchKey, now,
+        orgId, terms.version, apiKeyHash ?? null, touchKey, now, keysSince(now),
         sent.map((s) => s.event.metric),
         sent.map((s) => s.terms.periodStart),
         sent.map((s) => s.terms.ceiling),
@@ -186,7 +186,7 @@ export async function consumeBatch(
         sent.map((s) => s.event.idempotencyKey),
         sent.map((s) => s.hash),
         sent.map((s) => s.terms.limit),
-        sent.map((s) => s.terms.resetsAt?.toISOString() ?? null),
+        sent.map((s) => s.terms.resetsAt),
       ],
       { name: "ledgerline_consume", orgId },
     );
@@ -197,7 +197,8 @@ export async function consumeBatch(
 
     for (const row of rows) {
       const { index, event, terms: metricTerms, allocation } = sent[row.idx - 1];
-      outcomes[index] = toOutcome(row.outcome, event, metricTerms, allocation, Number(row.used), row.response, now);
+      const replayed = { limit: row.answer_limit === null ? null : Number(row.answer_limit), resetsAt: row.answer_resets_at };
+      outcomes[index] = toOutcome(row.outcome, event, metricTerms, allocation, Number(row.used), replayed, now);
     }
     return outcomes as EventOutcome[];
   }, RETRYABLE);
@@ -220,16 +221,15 @@ function toOutcome(
   terms: MetricTerms,
   allocation: number | null,
   used: number,
-  response: Record<string, unknown> | null,
+  replayed: { limit: Limit; resetsAt: Date | null } | null,
   now: Date,
 ): EventOutcome {
   switch (outcome) {
     case "admitted":
       return { ok: true, decision: decisionBody(event.metric, used, terms.limit, terms.resetsAt?.toISOString() ?? null, true) };
-    case "replay": {
-      const r = response as { metric: MetricId; used: number; limit: Limit; resetsAt: string | null };
-      return { ok: true, decision: decisionBody(r.metric, Number(r.used), r.limit === null ? null : Number(r.limit), r.resetsAt, true) };
-    }
+    case "replay":
+      // The first answer's figures; its metric is this request's (the fingerprints match).
+      return { ok: true, decision: decisionBody(event.metric, used, replayed!.limit, replayed!.resetsAt?.toISOString() ?? null, true) };
     case "conflict":
       return {
         ok: false,

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ensureLedgerPartitions } from "@/lib/db/ledger-partitions";
+import { ensureLedgerPartitions, retireKeyIndexes } from "@/lib/db/ledger-partitions";
 import type { SqlExecutor } from "@/lib/db/sql-executor";
 import { expireDueCredits } from "./credit-grants";
-import { idempotencyWindowMs, purgeExpiredKeys } from "./idempotency-purge";
+import { idempotencyWindowMs } from "./idempotency";
 import { startBackgroundLoop } from "@/lib/process/background-loop";
 
 const upkeepEnv = z.object({
@@ -11,12 +11,12 @@ const upkeepEnv = z.object({
 });
 
 /**
- * Keeps the store bounded, every minute in each server process: purges
- * idempotency keys older than the window, makes the ledger's coming monthly
- * partitions, and expires credit grants past their expiry (for orgs whose AI
- * calls have not done it first). Several instances may run it at once: a
- * purge only ever finds another's work already done, a partition is made
- * once, and a grant expires once (under its org's credit account lock).
+ * Keeps the store bounded, every minute in each server process: makes the
+ * ledger's coming monthly partitions, drops the key index of months the
+ * idempotency window has left behind, and expires credit grants past their
+ * expiry (for orgs whose AI calls have not done it first). Several instances
+ * may run it at once: a partition is made once, an index dropped once (IF
+ * EXISTS), and a grant expires once (under its org's credit account lock).
  */
 export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, string | undefined> = process.env) {
   const { STORE_UPKEEP_INTERVAL_MS: intervalMs } = upkeepEnv.parse(env);
@@ -27,7 +27,7 @@ export function startStoreUpkeep(sql: () => SqlExecutor, env: Record<string, str
     log: { failed: "store upkeep failed; retrying every tick until it recovers", recovered: "Store upkeep recovered." },
     pass: async () => {
       await ensureLedgerPartitions(sql());
-      await purgeExpiredKeys(sql(), { olderThan: new Date(Date.now() - windowMs) });
+      await retireKeyIndexes(sql(), new Date(Date.now() - windowMs));
       await expireDueCredits(sql());
     },
   });

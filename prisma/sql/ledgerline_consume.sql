@@ -1,15 +1,20 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261206020000_lookups_by_whole_key/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208000000_ledger_keeps_the_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
 
-CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_hashes text[], p_limits bigint[], p_resets_at text[])
- RETURNS TABLE(idx integer, outcome text, used bigint, response jsonb)
+CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_keys_since timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_digests text[], p_limits bigint[], p_resets_at timestamp with time zone[])
+ RETURNS TABLE(idx integer, outcome text, used bigint, answer_limit bigint, answer_resets_at timestamp with time zone)
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
 AS $function$
+-- One row per event (idx from 1): admitted (used: the counter's use after it), replay (the first
+-- answer: used, answer_limit, answer_resets_at), conflict (its key was used for another request),
+-- denied_org or denied_user (used: the counter that refused it). A refusal of the whole batch
+-- (not_found, unauthorized, stale) is one row with idx 0. A key recorded since p_keys_since (the
+-- idempotency window) is replayed; an older one is a new request.
 DECLARE
   n int := coalesce(array_length(p_keys, 1), 0);
   v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
-  v_prior jsonb := '{}';       -- key -> {hash, used, limit, resetsAt} (or its stored response) for keys committed earlier
+  v_prior jsonb := '{}';       -- key -> {digest, used, limit, resetsAt} for keys recorded within the window
   v_first int[];               -- per event: the index of the first event in this batch with its key
   v_found int;
   v_used jsonb := '{}';        -- counter -> used (org and member counters this batch touches)
@@ -18,7 +23,8 @@ DECLARE
   v_outcomes text[] := array_fill(NULL::text, ARRAY[n]);
   v_results bigint[] := array_fill(NULL::bigint, ARRAY[n]);
   v_applied bigint[] := array_fill(NULL::bigint, ARRAY[n]);
-  v_responses jsonb[] := array_fill(NULL::jsonb, ARRAY[n]);  -- replays of answers committed earlier
+  v_limits bigint[] := p_limits;                 -- the answer's limit and reset: a replay's are its first answer's
+  v_resets_at timestamptz[] := p_resets_at;
   v_admitted int := 0;
   a_users text[] := '{}';      -- alerts raised or resolved in this batch
   a_metrics text[] := '{}';
@@ -43,9 +49,11 @@ DECLARE
   crossing record;
 BEGIN
   IF v_refusal IS NOT NULL THEN
-    RETURN QUERY SELECT 0, v_refusal, NULL::bigint, NULL::jsonb;
+    RETURN QUERY SELECT 0, v_refusal, NULL::bigint, NULL::bigint, NULL::timestamptz;
     RETURN;
   END IF;
+  -- The org's key locks before any counter's (ledgerline_consume_run takes them in the same order).
+  PERFORM ledgerline_lock_keys(p_org_id, p_keys);
   IF p_touch_key THEN
     INSERT INTO api_key_uses AS u (org_id, key_hash, last_used_at) VALUES (p_org_id, p_key_hash, p_now)
     ON CONFLICT (org_id, key_hash) DO UPDATE SET last_used_at = EXCLUDED.last_used_at;
@@ -93,18 +101,17 @@ BEGIN
     ON CONFLICT (org_id, user_id, metric, period_start) DO NOTHING;
   END LOOP;
 
-  -- A key written before 20261205010000_compact_idempotency_keys has its hash as hex text and its
-  -- answer as JSON; a later one has the hash's bytes and the answer's three figures.
-  SELECT coalesce(jsonb_object_agg(ik.key, jsonb_build_object(
-    'hash', coalesce(encode(ik.request_digest, 'hex'), ik.request_hash), 'response', ik.response,
-    'used', ik.used, 'limit', ik.limit_value, 'resetsAt', ik.resets_at)), '{}')
+  -- Keys recorded within the window: each the one ledger row its admission wrote (the key locks
+  -- make it one), found by the partition's key index.
+  SELECT coalesce(jsonb_object_agg(l.idempotency_key, jsonb_build_object(
+    'digest', encode(l.request_digest, 'hex'), 'used', l.answer_used, 'limit', l.answer_limit, 'resetsAt', l.answer_resets_at)), '{}')
   INTO v_prior
   FROM (SELECT DISTINCT k FROM unnest(p_keys) AS k) wanted
   CROSS JOIN LATERAL (
-    SELECT ik.key, ik.request_digest, ik.request_hash, ik.response, ik.used, ik.limit_value, ik.resets_at FROM idempotency_keys ik
-    WHERE ik.org_id = p_org_id AND ik.key = wanted.k
-    LIMIT 1  -- keeps this a primary-key probe per key whatever the table's statistics say
-  ) ik;
+    SELECT x.idempotency_key, x.request_digest, x.answer_used, x.answer_limit, x.answer_resets_at FROM usage_ledger x
+    WHERE x.org_id = p_org_id AND x.idempotency_key = wanted.k AND x.request_digest IS NOT NULL AND x.created_at >= p_keys_since
+    LIMIT 1
+  ) l;
 
   IF n > 1 THEN
     SELECT array_agg(f ORDER BY x) INTO v_first
@@ -117,23 +124,24 @@ BEGIN
     j := v_first[i];
     IF j <> i THEN
       -- The same key twice in one batch: the second gets the first one's answer.
-      IF p_hashes[j] <> p_hashes[i] THEN
+      IF p_digests[j] <> p_digests[i] THEN
         v_outcomes[i] := 'conflict';
       ELSE
         v_outcomes[i] := replace(v_outcomes[j], 'admitted', 'replay');
         v_results[i] := v_results[j];
-        v_responses[i] := v_responses[j];
+        v_limits[i] := v_limits[j];
+        v_resets_at[i] := v_resets_at[j];
       END IF;
       CONTINUE;
     END IF;
 
     IF v_prior ? p_keys[i] THEN
-      IF v_prior -> p_keys[i] ->> 'hash' = p_hashes[i] THEN
+      IF v_prior -> p_keys[i] ->> 'digest' = p_digests[i] THEN
+        -- The first answer, as it was sent: its metric is this request's (the digests match).
         v_outcomes[i] := 'replay';
-        -- The first answer, as it was sent: its metric is this request's (the hashes match).
-        v_responses[i] := CASE WHEN jsonb_typeof(v_prior -> p_keys[i] -> 'response') = 'object' THEN v_prior -> p_keys[i] -> 'response'
-          ELSE jsonb_build_object('metric', p_metrics[i], 'used', v_prior -> p_keys[i] -> 'used',
-                                  'limit', v_prior -> p_keys[i] -> 'limit', 'resetsAt', v_prior -> p_keys[i] -> 'resetsAt') END;
+        v_results[i] := (v_prior -> p_keys[i] ->> 'used')::bigint;
+        v_limits[i] := (v_prior -> p_keys[i] ->> 'limit')::bigint;
+        v_resets_at[i] := (v_prior -> p_keys[i] ->> 'resetsAt')::timestamptz;
       ELSE
         v_outcomes[i] := 'conflict';
       END IF;
@@ -207,19 +215,16 @@ BEGIN
       WHERE c.org_id = p_org_id AND c.user_id = rec.user_id AND c.metric = rec.metric AND c.period_start = rec.period_start AND c.used <> rec.value;
     END LOOP;
 
-    INSERT INTO idempotency_keys (org_id, key, request_digest, status, used, limit_value, resets_at, created_at)
-    SELECT p_org_id, k, decode(h, 'hex'), 200, u, l, rs, p_now
-    FROM unnest(p_keys, p_hashes, v_results, p_limits, p_resets_at, v_outcomes) AS x(k, h, u, l, rs, o)
-    WHERE o = 'admitted' ORDER BY k;
-    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at)
-    SELECT p_org_id, NULLIF(uid, ''), m, ps, a, k, p_now
-    FROM unnest(p_metrics, p_period_starts, p_user_ids, v_applied, p_keys, v_outcomes) AS x(m, ps, uid, a, k, o)
-    WHERE o = 'admitted' AND a <> 0;
+    -- Every admitted event's ledger row, a zero quantity's too: it is the key's record.
+    INSERT INTO usage_ledger (org_id, user_id, metric, period_start, quantity, idempotency_key, created_at, request_digest, answer_used, answer_limit, answer_resets_at)
+    SELECT p_org_id, NULLIF(uid, ''), m, ps, a, k, p_now, decode(d, 'hex'), u, l, rs
+    FROM unnest(p_metrics, p_period_starts, p_user_ids, v_applied, p_keys, p_digests, v_results, p_limits, p_resets_at, v_outcomes)
+      AS x(m, ps, uid, a, k, d, u, l, rs, o)
+    WHERE o = 'admitted';
     INSERT INTO usage_daily AS d (org_id, metric, day, quantity)
     SELECT p_org_id, m, (p_now AT TIME ZONE 'UTC')::date, sum(a)
     FROM unnest(p_metrics, v_applied, v_outcomes) AS x(m, a, o) WHERE o = 'admitted' AND a <> 0 GROUP BY m
     ON CONFLICT (org_id, metric, day) DO UPDATE SET quantity = d.quantity + EXCLUDED.quantity;
-
   END IF;
 
   IF v_blocked <> '{}' THEN
@@ -235,8 +240,7 @@ BEGIN
     FROM unnest(a_users, a_metrics, a_periods, a_thresholds, a_states, a_used, a_limits) AS x(u, m, ps, t, s, used_then, l);
   END IF;
 
-  -- Only a replay's stored answer is sent back: the app builds an admitted event's answer from `used`.
-  RETURN QUERY SELECT x.i::int, x.o, x.u,
-    CASE WHEN x.o = 'replay' THEN coalesce(x.r, jsonb_build_object('metric', x.m, 'used', x.u, 'limit', x.l, 'resetsAt', x.rs)) END
-  FROM unnest(v_outcomes, v_results, v_responses, p_metrics, p_limits, p_resets_at) WITH ORDINALITY AS x(o, u, r, m, l, rs, i);
+  -- A replay's limit and reset are its first answer's; the app builds every other answer from its own terms.
+  RETURN QUERY SELECT x.i::int, x.o, x.u, CASE WHEN x.o = 'replay' THEN x.l END, CASE WHEN x.o = 'replay' THEN x.rs END
+  FROM unnest(v_outcomes, v_results, v_limits, v_resets_at) WITH ORDINALITY AS x(o, u, l, rs, i);
 END $function$

@@ -34,16 +34,16 @@ export function appStages() {
 
 /**
  * The spread decision's statement as the app sends it for a lone consume
- * (ledgerline_consume_run, one fresh key on a random spread org), from 16
- * pgbench clients; with synchronous_commit off the commit does not wait for
- * the WAL flush, so the difference in latency is the commit's.
+ * (ledgerline_consume_run, one fresh key on a random spread org, with its API
+ * key's hash), from 16 pgbench clients; with synchronous_commit off the commit
+ * does not wait for the WAL flush, so the difference in latency is the commit's.
  */
 export function decisionStatement(databaseUrl: string, orgs: number, seconds: number, synchronousCommit: boolean) {
   return pgbench(databaseUrl, `\\set n random(0, ${orgs - 1})
 \\set k random(1, 1000000000000)
-SELECT ledgerline_consume_run(o.id, o.config_version, NULL, false, now(), 'api_calls',
+SELECT ledgerline_consume_run(o.id, o.config_version, encode(sha256(('ll_bench_' || o.id)::bytea), 'hex'), false, now(), now() - interval '24 hours', 'api_calls',
   date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ${HUGE_CAP}, ${HUGE_CAP}, NULL,
-  ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY[repeat('ab', 32)], ARRAY[1::bigint], ARRAY[NULL::text])
+  ARRAY['pgbench-' || :client_id || '-' || :k], ARRAY[repeat('ab', 16)], ARRAY[1::bigint], ARRAY[NULL::text])
 FROM orgs o WHERE o.id = 'bench_spread_' || lpad(:n::text, 4, '0');
 `, { clients: 16, seconds, prepared: true, pgOptions: `-c synchronous_commit=${synchronousCommit ? "on" : "off"}` });
 }

@@ -1,5 +1,8 @@
-import { hashApiKey } from "@/lib/auth/api-keys";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { hashApiKey } from "@/lib/auth/api-keys";
+import { ORG_WORKER } from "@/lib/db/citus/worker-routing";
+import { keysSince } from "@/lib/metering/idempotency";
 import { consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { consumeRun, type CounterRun } from "@/lib/metering/consume-run";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
@@ -26,6 +29,16 @@ async function orgVersion(orgId: string) {
   return Number(row.v);
 }
 
+/** Where the org's enforcement calls run: the database itself, or on Citus the worker that holds the org. */
+async function enforcementNodeUrl(orgId: string) {
+  const url = new URL(process.env.DATABASE_URL!);
+  if (process.env.LEDGERLINE_TEST_CITUS !== "1") return url.toString();
+  const [node] = await (await testStore()).sql.query<{ nodename: string; nodeport: number }>(ORG_WORKER, [orgId]);
+  url.hostname = node.nodename;
+  url.port = String(node.nodeport);
+  return url.toString();
+}
+
 /** A free org with 100 emails used this period, and runs of events for it. */
 async function freeOrgWithUsage() {
   const org = await createOrg({ plan: "free" }); // emails_sent: 500, hard
@@ -33,27 +46,28 @@ async function freeOrgWithUsage() {
   const version = await orgVersion(org.orgId);
   const run = (quantities: number[], overrides: Partial<CounterRun> = {}): CounterRun => ({
     orgId: org.orgId, configVersion: version, apiKeyHash: null, touchKey: false, now: NOW, metric: "emails_sent", periodStart: PERIOD,
-    ceiling: 500, limit: 500, resetsAt: "2026-04-15T00:00:00.000Z",
-    events: quantities.map((quantity) => ({ idempotencyKey: nextKey(), hash: "ab".repeat(32), quantity, userId: null })),
+    ceiling: 500, limit: 500, resetsAt: new Date("2026-04-15T00:00:00.000Z"),
+    events: quantities.map((quantity) => ({ idempotencyKey: nextKey(), hash: "ab".repeat(16), quantity, userId: null })),
     ...overrides,
   });
   return { ...org, run, version };
 }
 
 describe("consumeRun", () => {
-  it("admits a run within its cap in one statement: each event's running total, keys, ledger and rollup", async () => {
+  it("admits a run within its cap in one statement: each event's running total, its ledger row with its answer, and the rollup", async () => {
     const { orgId, sql, run } = await freeOrgWithUsage();
     const events = run([5, 0, 20]);
     expect(await consumeRun(sql, events)).toEqual([105, 105, 125]);
     const store = await testStore();
-    const [stored] = await store.sql.query<{ used: string; limit_value: string; resets_at: string; hash: string }>(
-      `SELECT used::text, limit_value::text, resets_at, encode(request_digest, 'hex') AS hash FROM idempotency_keys WHERE org_id = $1 AND key = $2`,
+    const [stored] = await store.sql.query<{ quantity: string; used: string; limit: string; resets_at: Date; digest: string }>(
+      `SELECT quantity::text, answer_used::text AS used, answer_limit::text AS limit, answer_resets_at AS resets_at, encode(request_digest, 'hex') AS digest
+       FROM usage_ledger WHERE org_id = $1 AND idempotency_key = $2`,
       [orgId, events.events[2].idempotencyKey],
     );
-    expect(stored).toEqual({ used: "125", limit_value: "500", resets_at: "2026-04-15T00:00:00.000Z", hash: "ab".repeat(32) });
-    // Keys for all three; ledger rows for the two that moved the counter.
-    expect(await store.sql.query(`SELECT 1 FROM idempotency_keys WHERE org_id = $1`, [orgId])).toHaveLength(4);
-    expect(await store.sql.query(`SELECT 1 FROM usage_ledger WHERE org_id = $1`, [orgId])).toHaveLength(3);
+    expect({ ...stored, resets_at: new Date(stored.resets_at).toISOString() })
+      .toEqual({ quantity: "20", used: "125", limit: "500", resets_at: "2026-04-15T00:00:00.000Z", digest: "ab".repeat(16) });
+    // A ledger row for every admitted event, the zero quantity's too: it is its key's record.
+    expect(await store.sql.query(`SELECT 1 FROM usage_ledger WHERE org_id = $1`, [orgId])).toHaveLength(4);
     expect(await ledgerMismatches(orgId)).toEqual([]);
     const [daily] = await store.sql.query<{ q: string }>(`SELECT sum(quantity)::text AS q FROM usage_daily WHERE org_id = $1`, [orgId]);
     expect(Number(daily.q)).toBe(125);
@@ -156,6 +170,37 @@ describe.skipIf(!onServer)("lone events racing (real Postgres)", () => {
     );
     expect([...answers.values()].every((seen) => seen.size === 1)).toBe(true);
     expect(await counterUsed(orgId, "emails_sent")).toBe(100 + 2 * answers.size);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
+  it("decides a key's second request after its first commits, whichever counter each names: the org's key locks", async () => {
+    // Different metrics lock different counters: only the key locks can keep the second request from
+    // missing the first's uncommitted ledger row. The first is held open in a transaction of our own,
+    // on the node that runs the org's enforcement calls (on Citus, the org's worker).
+    const { orgId, sql, run } = await freeOrgWithUsage();
+    await consumeUsage(sql, { orgId, metric: "enrichments", quantity: 1, idempotencyKey: nextKey() }, { now: NOW }); // its counter made
+    const first = run([1]);
+    const [{ idempotencyKey }] = first.events;
+    const holder = new pg.Client({ connectionString: await enforcementNodeUrl(orgId) });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(
+        `SELECT ledgerline_consume_run($1, $2, NULL, false, $3, $4, 'emails_sent', $5, 500, 500, NULL, ARRAY[$6], ARRAY[$7], ARRAY[1::bigint], ARRAY[NULL::text])`,
+        [orgId, first.configVersion, NOW, keysSince(NOW), PERIOD, idempotencyKey, first.events[0].hash],
+      );
+      const second = consumeBatch(sql, orgId, [{ metric: "enrichments", quantity: 1, idempotencyKey }], { now: NOW });
+      await expect.poll(async () => (await holder.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rowCount, { timeout: 10_000 }).toBeGreaterThan(0);
+      await holder.query("COMMIT");
+      expect(await second).toMatchObject([{ ok: false, error: { code: "idempotency_conflict" } }]);
+    } finally {
+      await holder.end();
+    }
+    const [rows] = await (await testStore()).sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM usage_ledger WHERE org_id = $1 AND idempotency_key = $2`,
+      [orgId, idempotencyKey],
+    );
+    expect(rows.n).toBe(1);
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openStore, type OpenStore } from "@/lib/db/open";
 import { authorizeAi, settleAi } from "@/lib/metering/ai-holds";
-import { consumeUsage } from "@/lib/metering/consume";
+import { consumeBatch, consumeUsage } from "@/lib/metering/consume";
 import { scratchDatabases } from "../support/scratch-databases";
 import { onServer } from "../support/store";
 
@@ -17,18 +17,30 @@ import { onServer } from "../support/store";
 const NOW = new Date("2026-03-20T12:00:00Z");
 const SMALL = { feature: "agent", model: "claude-opus-4-1", inputTokens: 100, maxOutputTokens: 100 } as const;
 const databases = scratchDatabases("ledgerline_plans");
-let opened: OpenStore | undefined;
+const opened: OpenStore[] = [];
 
-/** A database of its own, migrated, whose tables the planner has been told are empty; one connection, so plans stay cached on it. */
-async function freshDatabase() {
-  opened = openStore({ kind: "server", url: await databases.create() }, { poolSize: 1 });
-  await applyMigrations(opened.sql);
-  await opened.sql.exec("VACUUM ANALYZE");
-  return opened;
+/**
+ * A database of its own, migrated, whose tables the planner has been told are empty (but for what
+ * `before` puts in them); one connection, so plans stay cached on it.
+ */
+async function freshDatabase(before?: string) {
+  const url = await databases.create();
+  const store = connect(url);
+  await applyMigrations(store.sql);
+  if (before) await store.sql.exec(before);
+  await store.sql.exec("VACUUM ANALYZE");
+  return { store, url };
+}
+
+/** One connection of its own to the database at `url`, closed after the file's tests. */
+function connect(url: string) {
+  const store = openStore({ kind: "server", url }, { poolSize: 1 });
+  opened.push(store);
+  return store;
 }
 
 afterAll(async () => {
-  await opened?.close();
+  await Promise.all(opened.map((store) => store.close()));
   await databases.dropAll();
 });
 
@@ -48,7 +60,7 @@ const since = (before: { seqScans: number; rows: number }, after: { seqScans: nu
 
 describe.runIf(onServer)("enforcement plans", () => {
   it("read a handful of rows per AI pair and per consume, however many holds and counters the org has", async () => {
-    const store = await freshDatabase();
+    const { store } = await freshDatabase();
     const orgId = `org_plans_${randomUUID()}`;
     const userId = `${orgId}_user`;
     await store.sql.exec(`
@@ -87,5 +99,48 @@ describe.runIf(onServer)("enforcement plans", () => {
     const counters = since(countersBefore, await reads(store, "usage_counters"));
     expect(counters.seqScans).toBe(0);
     expect(counters.rows).toBeLessThan(30);
+  });
+
+  it("look for a consume's keys with one index probe each, however many keys the org recorded since the last analyse", async () => {
+    // Analysed while the ledger's partition held another org's rows and no keys at all: for an org
+    // the statistics have not seen, any index that finds its rows looks as cheap as the key index.
+    const { store: analysed, url } = await freshDatabase(`
+      INSERT INTO usage_ledger (org_id, metric, period_start, quantity, idempotency_key, created_at)
+      SELECT 'org_other', 'api_calls', '2026-03-15T00:00:00Z', 1, 'other-' || n, '2026-03-20T10:00:00Z' FROM generate_series(1, 20000) AS n;`);
+    const orgId = `org_keys_${randomUUID()}`;
+    const userId = `${orgId}_user`;
+    // Thousands of the org's keys within the window since, which a plan that reads every row of the org would read.
+    await analysed.sql.exec(`
+      INSERT INTO orgs (id, name, plan, billing_anchor) VALUES ('${orgId}', 'Keys', 'pro', '2026-01-15T00:00:00Z');
+      INSERT INTO users (id, email, name) VALUES ('${userId}', '${orgId}@example.test', 'Keys');
+      INSERT INTO memberships (org_id, user_id, role, seat_type, enrichment_allocation) VALUES ('${orgId}', '${userId}', 'user', 'collaborator', 1000000);
+      INSERT INTO usage_ledger (org_id, metric, period_start, quantity, idempotency_key, created_at, request_digest, answer_used)
+      SELECT '${orgId}', 'api_calls', '2026-03-15T00:00:00Z', 0, 'recorded-' || n, '2026-03-20T11:00:00Z', '\\x00', 0
+      FROM generate_series(1, 5000) AS n;`);
+    const [{ partition }] = await analysed.sql.query<{ partition: string }>(`SELECT tableoid::regclass::text AS partition FROM usage_ledger WHERE org_id = $1 LIMIT 1`, [orgId]);
+
+    // A new connection: its first calls are planned for their own values (custom plans), the later ones maybe generically.
+    const store = connect(url);
+    let n = 0;
+    // The run path (one org counter, runs of 64 keys) and the general path (a member's allocation).
+    const consume = () => consumeBatch(store.sql, orgId, Array.from({ length: 64 }, () => ({ metric: "api_calls" as const, quantity: 1, idempotencyKey: `call-${n++}` })), { now: NOW });
+    const enrich = () => consumeUsage(store.sql, { orgId, userId, metric: "enrichments", quantity: 1, idempotencyKey: `enrich-${n++}` }, { now: NOW });
+    const before = await reads(store, partition);
+    for (let i = 0; i < 8; i++) {
+      await consume();
+      await enrich();
+    }
+    const ledger = since(before, await reads(store, partition));
+    expect(ledger.seqScans).toBe(0);
+    expect(ledger.rows).toBeLessThan(100);
+
+    // And no other index of the ledger could find the org's rows in its place: only key indexes lead with org_id.
+    const leading = await store.sql.query<{ name: string }>(
+      `SELECT i.relname AS name FROM pg_partition_tree('usage_ledger') t JOIN pg_index x ON x.indrelid = t.relid JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_attribute a ON a.attrelid = t.relid AND a.attnum = x.indkey[0]
+       WHERE a.attname = 'org_id' ORDER BY 1`,
+    );
+    expect(leading.length).toBeGreaterThan(0);
+    expect(leading.filter((row) => !row.name.endsWith("_key_idx"))).toEqual([]);
   });
 });

@@ -1,17 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { KEY_INDEX_GRACE_MS, retireKeyIndexes } from "@/lib/db/ledger-partitions";
+import { applyMigrations } from "@/lib/db/migrate";
+import { openStore } from "@/lib/db/open";
 import { consumeUsage } from "@/lib/metering/consume";
-import { requestHash } from "@/lib/metering/idempotency";
-import { idempotencyWindowMs, purgeExpiredKeys } from "@/lib/metering/idempotency-purge";
+import { idempotencyWindowMs, requestHash } from "@/lib/metering/idempotency";
+import { scratchDatabases } from "../support/scratch-databases";
 import { createOrg, ledgerMismatches, onServer, testStore } from "../support/store";
 
 const HOUR = 3_600_000;
+const WINDOW = 24 * HOUR;
 const OLD = new Date("2026-03-01T10:00:00Z");
-const RECENT = new Date(OLD.getTime() + 25 * HOUR);
-
-async function keyRows(orgId: string) {
-  const { sql } = await testStore();
-  return (await sql.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE org_id = $1 ORDER BY key`, [orgId])).map((r) => r.key);
-}
 
 async function ledgerRowsOf(orgId: string, key: string) {
   const { sql } = await testStore();
@@ -20,115 +18,100 @@ async function ledgerRowsOf(orgId: string, key: string) {
 }
 
 describe("the idempotency window", () => {
-  it("is 24 hours unless configured, and never shorter", () => {
-    expect(idempotencyWindowMs({})).toBe(24 * HOUR);
+  it("is 24 hours unless configured, and never shorter than a day nor longer than 35 days", () => {
+    expect(idempotencyWindowMs({})).toBe(WINDOW);
     expect(idempotencyWindowMs({ IDEMPOTENCY_WINDOW_HOURS: "72" })).toBe(72 * HOUR);
     expect(() => idempotencyWindowMs({ IDEMPOTENCY_WINDOW_HOURS: "1" })).toThrow();
+    expect(() => idempotencyWindowMs({ IDEMPOTENCY_WINDOW_HOURS: String(36 * 24) })).toThrow();
   });
 
-  it("purges keys older than the window in batches, org by org, and keeps the rest; a retry after the purge is a new request", async () => {
-    const orgs = await Promise.all([createOrg(), createOrg(), createOrg()]);
-    for (const { orgId, sql } of orgs) {
-      for (const key of ["a", "b", "c"]) await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: OLD });
-      await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "recent" }, { now: RECENT });
-    }
-    const { sql } = await testStore();
-    // Batches of 2 over 9 old keys: several statements, nothing newer touched.
-    const purged = await purgeExpiredKeys(sql, { olderThan: new Date(RECENT.getTime() - 24 * HOUR), batchSize: 2 });
-    expect(purged).toBeGreaterThanOrEqual(9); // other tests' keys of that day may go too
-    for (const { orgId } of orgs) expect(await keyRows(orgId)).toEqual(["recent"]);
+  it("replays a key for the whole window, its last instant included; a retry after it is a new request", async () => {
+    const { orgId, sql } = await createOrg();
+    const consume = (idempotencyKey: string, now: Date, quantity = 1) => consumeUsage(sql, { orgId, metric: "api_calls", quantity, idempotencyKey }, { now });
+    const first = await consume("a", OLD);
+    await consume("b", OLD);
+    expect(await consume("a", new Date(OLD.getTime() + WINDOW))).toEqual(first);
+    await expect(consume("a", new Date(OLD.getTime() + WINDOW), 2)).rejects.toMatchObject({ code: "idempotency_conflict" });
+    expect(await ledgerRowsOf(orgId, "a")).toBe(1);
 
-    const [{ orgId, sql: orgSql }] = orgs;
-    const replay = await consumeUsage(orgSql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "recent" }, { now: RECENT });
-    expect(replay.used).toBe(4);
-    expect(await ledgerRowsOf(orgId, "recent")).toBe(1);
-    const fresh = await consumeUsage(orgSql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "a" }, { now: RECENT });
-    expect(fresh.used).toBe(5);
-    expect(await ledgerRowsOf(orgId, "a")).toBe(2);
+    const later = new Date(OLD.getTime() + WINDOW + 1);
+    const fresh = await consume("b", later, 5); // another request under an expired key: counted as new
+    expect(fresh.used).toBe(7);
+    expect(await ledgerRowsOf(orgId, "b")).toBe(2);
+    expect(await consume("b", later, 5)).toEqual(fresh); // and the new record is replayed in turn
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });
-});
 
-describe("keys written before the compact record (migration 20261205010000_compact_idempotency_keys)", () => {
-  it("replays a key stored with its hash as hex and its answer as JSON, and refuses its reuse for another request", async () => {
+  it("records every admitted event's answer on its ledger row, a zero quantity's too", async () => {
     const { orgId, sql } = await createOrg();
+    const first = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 0, idempotencyKey: "zero" }, { now: OLD });
     const { sql: admin } = await testStore();
-    const first = { metric: "api_calls", used: 41, limit: 1_000, resetsAt: "2026-03-15T00:00:00.000Z" };
-    await admin.query(
-      `INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at) VALUES ($1, 'legacy', $2, 200, $3, $4)`,
-      [orgId, requestHash("consume", { orgId, metric: "api_calls", quantity: 1 }), first, RECENT],
-    );
-    const replay = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: "legacy" }, { now: RECENT });
-    expect(replay).toMatchObject({ allowed: true, metric: "api_calls", used: 41, limit: 1_000, remaining: 959, resetsAt: first.resetsAt });
-    await expect(consumeUsage(sql, { orgId, metric: "api_calls", quantity: 2, idempotencyKey: "legacy" }, { now: RECENT }))
-      .rejects.toMatchObject({ code: "idempotency_conflict" });
-    expect(await ledgerRowsOf(orgId, "legacy")).toBe(0);
-  });
-
-  it("stores a new key as the hash's bytes and the answer's figures, and replays the same answer from them", async () => {
-    const { orgId, sql } = await createOrg();
-    const first = await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey: "compact" }, { now: RECENT });
-    const { sql: admin } = await testStore();
-    const [row] = await admin.query<{ digest: string; request_hash: string | null; response: unknown; used: string }>(
-      `SELECT encode(request_digest, 'hex') AS digest, request_hash, response, used::text FROM idempotency_keys WHERE org_id = $1 AND key = 'compact'`,
+    const [row] = await admin.query<{ quantity: string; digest: string; used: string }>(
+      `SELECT quantity::text, encode(request_digest, 'hex') AS digest, answer_used::text AS used FROM usage_ledger WHERE org_id = $1 AND idempotency_key = 'zero'`,
       [orgId],
     );
-    expect(row).toEqual({ digest: requestHash("consume", { orgId, metric: "api_calls", quantity: 3 }), request_hash: null, response: null, used: String(first.used) });
-    expect(await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey: "compact" }, { now: RECENT })).toEqual(first);
-    expect(await ledgerRowsOf(orgId, "compact")).toBe(1);
+    expect(row).toEqual({ quantity: "0", digest: requestHash("consume", { orgId, metric: "api_calls", quantity: 0 }), used: String(first.used) });
+    await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 3, idempotencyKey: "other" }, { now: OLD });
+    expect(await consumeUsage(sql, { orgId, metric: "api_calls", quantity: 0, idempotencyKey: "zero" }, { now: OLD })).toEqual(first);
   });
 });
 
-describe("the purge keeping up with a load spread over many orgs", () => {
-  it("removes every expired key of every org in one pass, one statement per org however many keys it has", async () => {
-    // 40 orgs with 25 expired keys each, interleaved in time as a spread load writes them: the oldest
-    // keys of any batch belong to every org at once.
-    const orgs = await Promise.all(Array.from({ length: 40 }, () => createOrg()));
-    const ids = orgs.map((o) => o.orgId);
-    const { sql } = await testStore();
-    await sql.query(
-      `INSERT INTO idempotency_keys (org_id, key, request_hash, status, response, created_at)
-       SELECT o.id, 'spread-' || n, 'h', 200, '{}', $2::timestamptz + ((n * 40 + o.i) * interval '1 millisecond')
-       FROM unnest($1::text[]) WITH ORDINALITY AS o(id, i), generate_series(1, 25) AS n`,
-      [ids, OLD],
-    );
-    const deletes: string[] = [];
-    const watched = { ...sql, query: ((text, params, options) => {
-      if (text.includes("ledgerline_purge_keys") && ids.includes(String(params?.[0]))) deletes.push(String(params?.[0]));
-      return sql.query(text, params, options);
-    }) as typeof sql.query };
-    await purgeExpiredKeys(watched, { olderThan: new Date(OLD.getTime() + HOUR), batchSize: 40 });
-    const [left] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_keys WHERE org_id = ANY($1::text[])`, [ids]);
-    expect(left.n).toBe(0);
-    expect(deletes.length).toBe(ids.length);
-  });
-});
-
-describe.skipIf(!onServer)("the purge racing retries at the window's edge (real Postgres)", () => {
-  it("answers each retry as a replay or as a new request, never both, and keeps counters equal to the ledger", async () => {
+describe.skipIf(!onServer)("retries at the window's edge, racing (real Postgres)", () => {
+  it("answers each as a replay until the window's last instant and as one new request after it, never both, counters equal to the ledger", async () => {
     const { orgId, sql } = await createOrg();
     const keys = Array.from({ length: 60 }, (_, i) => `edge-${i}`);
     const firsts = await Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: OLD })));
-    const cutoff = new Date(OLD.getTime() + 1);
-    const { sql: purger } = await testStore();
-    const [retries, purged] = await Promise.all([
-      Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: RECENT }))),
-      purgeExpiredKeys(purger, { olderThan: cutoff, batchSize: 5 }),
-    ]);
-    expect(purged).toBeGreaterThan(0);
-    let fresh = 0;
+    const edge = OLD.getTime() + WINDOW;
+    // Each key retried three times at once: at the window's last instant and just after it, in turns.
+    const at = (i: number, n: number) => new Date(edge + ((i + n) % 2));
+    const retries = await Promise.all(keys.flatMap((key, i) => [0, 1, 2].map((n) =>
+      consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: at(i, n) }).then((answer) => ({ i, n, answer })))));
     for (const [i, key] of keys.entries()) {
-      const rows = await ledgerRowsOf(orgId, key);
-      if (rows === 1) expect(retries[i]).toEqual(firsts[i]); // replayed before its key went
-      else {
-        expect(rows).toBe(2); // counted again, as a new request after the window
-        fresh++;
-      }
+      const mine = retries.filter((r) => r.i === i);
+      for (const { answer } of mine.filter((r) => at(i, r.n).getTime() === edge)) expect(answer).toEqual(firsts[i]);
+      const news = mine.filter((r) => at(i, r.n).getTime() > edge).map((r) => r.answer);
+      expect(news.length).toBeGreaterThan(0);
+      for (const answer of news) expect(answer).toEqual(news[0]); // one new request; the others replay it
+      expect(news[0].used).toBeGreaterThan(firsts[i].used);
+      expect(await ledgerRowsOf(orgId, key)).toBe(2);
     }
-    const { sql: read } = await testStore();
-    const [counter] = await read.query<{ used: string }>(
-      `SELECT used::text FROM usage_counters WHERE org_id = $1 AND user_id = '' AND metric = 'api_calls'`, [orgId]);
-    expect(Number(counter.used)).toBe(keys.length + fresh);
     expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+});
+
+describe.skipIf(!onServer)("the key index, bounded by the window (real Postgres)", () => {
+  const databases = scratchDatabases("ledgerline_key_index");
+  afterAll(() => databases.dropAll());
+
+  async function keyIndexes(store: ReturnType<typeof openStore>) {
+    const rows = await store.sql.query<{ name: string }>(
+      `SELECT i.relname AS name FROM pg_inherits h JOIN pg_index x ON x.indrelid = h.inhrelid JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE h.inhparent = 'usage_ledger'::regclass AND i.relname LIKE '%\\_key\\_idx' ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  it("is made with each month and dropped, concurrently, once the window has left the month behind", async () => {
+    const store = openStore({ kind: "server", url: await databases.create() });
+    try {
+      await applyMigrations(store.sql);
+      const [thisMonth, nextMonth] = [0, 1].map((n) => {
+        const now = new Date();
+        return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + n, 1));
+      });
+      const monthIndex = (at: Date) => `usage_ledger_${at.getUTCFullYear()}_${String(at.getUTCMonth() + 1).padStart(2, "0")}_key_idx`;
+      const made = await keyIndexes(store);
+      expect(made).toEqual(expect.arrayContaining([monthIndex(thisMonth), monthIndex(nextMonth)]));
+
+      // A window that still reaches into this month (by less than the grace) leaves its index.
+      expect(await retireKeyIndexes(store.sql, new Date(nextMonth.getTime() + KEY_INDEX_GRACE_MS - 1))).not.toContain(monthIndex(thisMonth));
+      expect(await keyIndexes(store)).toContain(monthIndex(thisMonth));
+      // Once the window starts after this month's end (and the grace), this month's index goes; later months keep theirs.
+      expect(await retireKeyIndexes(store.sql, new Date(nextMonth.getTime() + KEY_INDEX_GRACE_MS))).toEqual([monthIndex(thisMonth)]);
+      expect(await keyIndexes(store)).toEqual(made.filter((name) => name !== monthIndex(thisMonth) && name !== "usage_ledger_history_key_idx"));
+      expect(await keyIndexes(store)).toContain(monthIndex(nextMonth));
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -49,4 +49,18 @@ describe.skipIf(!onServer)("a load across a month boundary (real Postgres)", () 
     ]);
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });
+
+  it("replays a key recorded in the last month's partition to a retry in this month's", async () => {
+    const { orgId, sql } = await createOrg({ overrides: { api_calls: 1_000_000 } });
+    const boundary = monthsFromNow(1);
+    const keys = Array.from({ length: 20 }, (_, i) => `across-${i}`);
+    const before = new Date(boundary.getTime() - 1);
+    const firsts = await Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: before })));
+    const retries = await Promise.all(keys.map((key) => consumeUsage(sql, { orgId, metric: "api_calls", quantity: 1, idempotencyKey: key }, { now: boundary })));
+    expect(retries).toEqual(firsts);
+    const { sql: read } = await testStore();
+    const [rows] = await read.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage_ledger WHERE org_id = $1`, [orgId]);
+    expect(rows.n).toBe(keys.length);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
 });

@@ -28,7 +28,6 @@ export const DISTRIBUTION: Record<string, Placement> = {
   usage_ledger: { kind: "distributed", column: "org_id" },
   usage_daily: { kind: "distributed", column: "org_id" },
   ai_spend: { kind: "distributed", column: "org_id" },
-  idempotency_keys: { kind: "distributed", column: "org_id" },
   ai_authorizations: { kind: "distributed", column: "org_id" },
   credit_accounts: { kind: "distributed", column: "org_id" },
   credit_ledger: { kind: "distributed", column: "org_id" },
@@ -54,12 +53,11 @@ export const DISTRIBUTION: Record<string, Placement> = {
  * trip to that worker.
  */
 export const DISTRIBUTED_FUNCTIONS = [
-  "ledgerline_consume_run(text, bigint, text, boolean, timestamptz, text, timestamptz, bigint, bigint, text, text[], text[], bigint[], text[])",
-  "ledgerline_consume(text, bigint, text, boolean, timestamptz, text[], timestamptz[], bigint[], text[], bigint[], boolean[], bigint[], text[], text[], bigint[], text[])",
+  "ledgerline_consume_run(text, bigint, text, boolean, timestamptz, timestamptz, text, timestamptz, bigint, bigint, timestamptz, text[], text[], bigint[], text[])",
+  "ledgerline_consume(text, bigint, text, boolean, timestamptz, timestamptz, text[], timestamptz[], bigint[], text[], bigint[], boolean[], bigint[], text[], text[], bigint[], timestamptz[])",
   "ledgerline_ai_authorize(text, bigint, text, timestamptz, timestamptz, bigint, timestamptz, text[], text[], bigint[], bigint[], text[], text[], text[])",
   "ledgerline_ai_settle(text, bigint, text, timestamptz, timestamptz, bigint, bigint, text[], bigint[], bigint[], bigint[])",
   "ledgerline_ai_release(text, text, text[])",
-  "ledgerline_purge_keys(text, timestamptz, integer)",
 ];
 
 /** Whether the citus extension is installed in this database. */
