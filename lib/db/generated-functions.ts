@@ -15,6 +15,19 @@ export const GENERATED_FUNCTIONS: Record<string, { source: string; signature: st
     signature: "() RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE",
     body: () => `SELECT ARRAY[${Object.values(USAGE_THRESHOLDS).map((t) => Math.trunc(t)).join(", ")}]`,
   },
+  /**
+   * How many thresholds `used` has reached of `lim` (0 without a limit): an alert is looked for
+   * when a counter's band changes. One comparison per threshold, so that Postgres inlines it into
+   * the statements and PL/pgSQL expressions that call it: written with a subquery over
+   * ledgerline_usage_thresholds(), it was parsed and planned again in every transaction that
+   * called it, a quarter of a lone consume's time in Postgres.
+   */
+  ledgerline_band: {
+    source: "lib/limits/thresholds.ts (USAGE_THRESHOLDS)",
+    signature: "(used bigint, lim bigint) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE",
+    body: () => `SELECT CASE WHEN lim IS NULL OR lim <= 0 THEN 0 ELSE ${
+      Object.values(USAGE_THRESHOLDS).map((t) => `(used * 100 >= ${Math.trunc(t)} * lim)::int`).join(" + ")} END`,
+  },
   /** Who is told when an automatic top-up is refused (ledgerline_auto_top_up): the roles isAdmin admits. */
   ledgerline_admin_roles: {
     source: "lib/auth/roles.ts (ADMIN_ROLES)",
