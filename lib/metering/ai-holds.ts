@@ -263,8 +263,9 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
         if (!version) throw new Error(`Authorization ${r.authorizationId} names model ${hold.model}, which has no catalog version at its time.`);
         return costMicros(version, r.inputTokens, r.outputTokens);
       });
-      const rows = await sql.query<BatchRow & { response: AiSettlement | null }>(
-        `SELECT idx, outcome, response FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      const rows = await sql.query<BatchRow & SettlementFigures>(
+        `SELECT idx, outcome, answer_feature, answer_tier, answer_input_tokens, answer_output_tokens, answer_cost_micros, answer_credit_micros
+         FROM ledgerline_ai_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           orgId, terms.version, apiKeyHash ?? null, now, periodStart, aiTerms.limit, aiTerms.ceiling,
           sent.map((r) => r.authorizationId), sent.map((r) => r.inputTokens), sent.map((r) => r.outputTokens), costs,
@@ -281,7 +282,7 @@ async function settleBatch(sql: SqlExecutor, orgId: string, apiKeyHash: string |
           if (row.outcome === "top_up_opened") topUpOpened(orgId);
           continue;
         }
-        answers[indexes[row.idx - 1]] = settlementAnswer(row.outcome, row.response, requests[indexes[row.idx - 1]]);
+        answers[indexes[row.idx - 1]] = settlementAnswer(row, requests[indexes[row.idx - 1]]);
       }
     }
     forgetHolds(orgId, ids);
@@ -298,21 +299,37 @@ async function readHoldFacts(sql: SqlExecutor, orgId: string, ids: string[]): Pr
   return new Map(rows.map((row) => [row.id, { model: row.model, periodStart: new Date(row.period_start), createdAt: new Date(row.created_at) }]));
 }
 
-function settlementAnswer(outcome: string, settlement: AiSettlement | null, request: AiSettleRequest): Answer<AiSettlement> {
+/** A settlement as the store keeps it (a hold's feature and tier, and the figures it was settled with); bigints arrive as text. */
+interface SettlementFigures {
+  answer_feature: string | null;
+  answer_tier: string | null;
+  answer_input_tokens: string | null;
+  answer_output_tokens: string | null;
+  answer_cost_micros: string | null;
+  answer_credit_micros: string | null;
+}
+
+function settlementAnswer(row: BatchRow & SettlementFigures, request: AiSettleRequest): Answer<AiSettlement> {
   const { authorizationId } = request;
-  switch (outcome) {
+  switch (row.outcome) {
     case "settled":
-    case "replay":
-      if (settlement!.inputTokens !== request.inputTokens || settlement!.outputTokens !== request.outputTokens) {
+    case "replay": {
+      const settlement: AiSettlement = {
+        authorizationId, status: "settled", feature: row.answer_feature!, tier: row.answer_tier!,
+        inputTokens: Number(row.answer_input_tokens), outputTokens: Number(row.answer_output_tokens),
+        costMicros: Number(row.answer_cost_micros), creditMicros: Number(row.answer_credit_micros),
+      };
+      if (settlement.inputTokens !== request.inputTokens || settlement.outputTokens !== request.outputTokens) {
         return { ok: false, error: new ApiError("idempotency_conflict", "This authorization was already settled with other token counts.", { authorizationId }) };
       }
-      return { ok: true, value: settlement! };
+      return { ok: true, value: settlement };
+    }
     case "released":
       return { ok: false, error: new ApiError("idempotency_conflict", "This authorization was released and can no longer be settled.", { authorizationId }) };
     case "not_found":
       return { ok: false, error: new ApiError("not_found", `Authorization "${authorizationId}" not found.`) };
     default:
-      throw new Error(`Unknown outcome ${outcome}`);
+      throw new Error(`Unknown outcome ${row.outcome}`);
   }
 }
 

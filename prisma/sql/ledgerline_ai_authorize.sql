@@ -1,5 +1,5 @@
 -- ledgerline_ai_authorize: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261206020000_lookups_by_whole_key/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208010000_ai_holds_in_fewer_statements/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_pool_ceiling bigint, p_expires_at timestamp with time zone, p_authorization_ids text[], p_user_ids text[], p_allocation_ceilings bigint[], p_holds bigint[], p_features text[], p_models text[], p_tiers text[])
  RETURNS TABLE(idx integer, outcome text, used bigint)
@@ -10,7 +10,10 @@ AS $function$
 -- the member's use. A refusal of the whole batch (not_found, unauthorized, stale, paused) is one
 -- row with idx 0.
 DECLARE
-  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash);
+  n int := cardinality(p_holds);
+  v_refusal text := ledgerline_refusal(p_org_id, p_config_version, p_key_hash, true);
+  v_outcomes text[] := array_fill(NULL::text, ARRAY[n]);
+  v_results bigint[] := array_fill(NULL::bigint, ARRAY[n]);
   v_pool record;
   v_pool_held bigint;
   v_pool_blocked integer := 0;
@@ -27,7 +30,7 @@ DECLARE
   v_member record;
   v_m integer;
   v_pool_hold bigint;
-  v_pool_holds bigint[] := array_fill(NULL::bigint, ARRAY[cardinality(p_holds)]);
+  v_pool_holds bigint[] := array_fill(NULL::bigint, ARRAY[n]);
   v_from_credits bigint;
   v_user text;
   v_user_held bigint;
@@ -36,11 +39,6 @@ DECLARE
 BEGIN
   IF v_refusal IS NOT NULL THEN
     RETURN QUERY SELECT 0, v_refusal, NULL::bigint;
-    RETURN;
-  END IF;
-  -- Read here, not from the app's cache: a failed payment pauses AI at once.
-  IF (SELECT o.ai_paused FROM orgs o WHERE o.id = p_org_id) THEN
-    RETURN QUERY SELECT 0, 'paused'::text, NULL::bigint;
     RETURN;
   END IF;
 
@@ -63,7 +61,7 @@ BEGIN
   -- ceiling, free prepaid credits must cover the rest, and the member's allocation must fit it all.
   v_pool := ledgerline_lock_counter(p_org_id, '', 'ai_budget', p_period_start);
   v_pool_held := v_pool.held;
-  FOR i IN 1 .. cardinality(p_holds) LOOP
+  FOR i IN 1 .. n LOOP
     v_pool_hold := ledgerline_pool_part(p_holds[i], v_pool.used, v_pool_held, p_pool_ceiling);
     v_from_credits := p_holds[i] - v_pool_hold;
     IF v_from_credits > 0 AND NOT v_credits_locked THEN
@@ -80,7 +78,8 @@ BEGIN
     END IF;
     IF v_from_credits > 0 AND NOT ledgerline_fits(0, v_credits_held, v_from_credits, v_balance) THEN
       v_pool_blocked := v_pool_blocked + 1;
-      RETURN QUERY SELECT i, 'denied_pool'::text, v_pool.used;
+      v_outcomes[i] := 'denied_pool';
+      v_results[i] := v_pool.used;
       CONTINUE;
     END IF;
     v_m := array_position(v_users, p_user_ids[i]);
@@ -95,7 +94,8 @@ BEGIN
     END IF;
     IF NOT ledgerline_fits(v_used[v_m], v_held[v_m], p_holds[i], p_allocation_ceilings[i]) THEN
       v_blocked[v_m] := v_blocked[v_m] + 1;
-      RETURN QUERY SELECT i, 'denied_user'::text, v_used[v_m];
+      v_outcomes[i] := 'denied_user';
+      v_results[i] := v_used[v_m];
       CONTINUE;
     END IF;
     v_pool_held := v_pool_held + v_pool_hold;
@@ -104,7 +104,8 @@ BEGIN
     END IF;
     v_held[v_m] := v_held[v_m] + p_holds[i];
     v_pool_holds[i] := v_pool_hold;
-    RETURN QUERY SELECT i, 'authorized'::text, v_pool.used;
+    v_outcomes[i] := 'authorized';
+    v_results[i] := v_pool.used;
   END LOOP;
 
   IF v_pool_held <> v_pool.held OR v_pool_blocked > 0 THEN
@@ -123,7 +124,7 @@ BEGIN
       WHERE c.org_id = p_org_id AND c.user_id = v_user AND c.metric = 'ai_budget' AND c.period_start = p_period_start;
     END IF;
   END LOOP;
-  IF cardinality(p_holds) = 1 THEN
+  IF n = 1 THEN
     -- VALUES for a lone request: on Citus an INSERT ... SELECT passes through an intermediate result.
     IF v_pool_holds[1] IS NOT NULL THEN
       INSERT INTO ai_authorizations (id, org_id, user_id, feature, model, tier, period_start, hold_micros, pool_hold_micros, expires_at, created_at)
@@ -135,4 +136,6 @@ BEGIN
     FROM unnest(p_authorization_ids, p_user_ids, p_features, p_models, p_tiers, p_holds, v_pool_holds) AS e(id, uid, feature, model, tier, hold, pool_hold)
     WHERE e.pool_hold IS NOT NULL;
   END IF;
+  -- Every request's answer in one statement, in order.
+  RETURN QUERY SELECT r.i::int, r.o, r.u FROM unnest(v_outcomes, v_results) WITH ORDINALITY AS r(o, u, i);
 END $function$

@@ -69,6 +69,30 @@ describe("coalesced AI holds", () => {
     expect(await ledgerMismatches(orgId)).toEqual([]);
   });
 
+  it("settles a hold named several times in one batch once: the same settlement for each, 409 for other token counts", async () => {
+    const { orgId, sql, members } = await createOrg({ members: [{}] });
+    const [first, twice] = await Promise.all([0, 1].map(() => authorizeAi(sql, { orgId, userId: members[0], ...opus(0.03) }, NOW)));
+    const settle = counting(sql, "ledgerline_ai_settle");
+    // The first settle goes alone; the four that arrive while it is in flight go together, naming one hold.
+    const [, ...again] = await Promise.allSettled([
+      settleAi(settle.sql, { orgId, authorizationId: first.authorizationId, inputTokens: 0, outputTokens: 100 }),
+      ...[100, 100, 200, 100].map((outputTokens) => settleAi(settle.sql, { orgId, authorizationId: twice.authorizationId, inputTokens: 0, outputTokens })),
+    ]);
+    expect(settle.calls).toBe(2);
+    const settled = again.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<unknown>).value);
+    expect(settled).toHaveLength(3);
+    expect(new Set(settled.map((s) => JSON.stringify(s))).size).toBe(1);
+    expect(again[2]).toMatchObject({ status: "rejected", reason: { code: "idempotency_conflict" } });
+    const store = await testStore();
+    const [ledger] = await store.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM usage_ledger WHERE org_id = $1 AND idempotency_key = $2 AND metric = 'ai_budget'`,
+      [orgId, twice.authorizationId],
+    );
+    expect(ledger.n).toBe(1);
+    expect(await reservationMismatches(orgId)).toEqual([]);
+    expect(await ledgerMismatches(orgId)).toEqual([]);
+  });
+
   it("fails a request for an unknown model or from a non-member alone, and answers the rest of its burst", async () => {
     const { orgId, sql, members } = await createOrg({ members: [{}] });
     const good = () => authorizeAi(sql, { orgId, userId: members[0], ...opus(0.03) }, NOW);
