@@ -154,7 +154,7 @@ export interface paths {
         put?: never;
         /**
          * Record usage if it fits
-         * @description All or nothing: admitted and recorded, or refused with nothing recorded. The same idempotency key with the same body answers the first answer again; with another body, 409.
+         * @description All or nothing: admitted and recorded, or refused with nothing recorded. Within the idempotency window (24 hours unless the deployment sets longer) the same idempotency key with the same body answers the first answer again, and with another body 409; after it, the key makes a new request. A refused request keeps no key.
          */
         post: operations["consume"];
         delete?: never;
