@@ -144,7 +144,7 @@ describe.runIf(onServer)("enforcement plans", () => {
     expect(leading.filter((row) => !row.name.endsWith("_key_idx"))).toEqual([]);
   });
 
-  it("inline the small functions they call per event: the cap decision, the alert band and the pool's part", async () => {
+  it("inline the small functions they call per event: the cap decision, the alert band, the pool's part and counter keys", async () => {
     // A SQL function Postgres cannot inline is parsed and planned again in every transaction that
     // calls it from PL/pgSQL: a quarter of a lone consume's time in Postgres when the band was one.
     const { store } = await freshDatabase();
@@ -154,5 +154,10 @@ describe.runIf(onServer)("enforcement plans", () => {
     )).map((row) => row["QUERY PLAN"]).join("\n");
     expect(plan).toMatch(/Output: /);
     expect(plan).not.toMatch(/ledgerline_(fits|band|pool_part)\(/);
+    const keys = (await store.sql.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (VERBOSE, COSTS OFF) SELECT k.* FROM jsonb_each_text('{"api_calls|2026-03-15 00:00:00+00|": 1}') AS x, ledgerline_counter_key(x.key) AS k`,
+    )).map((row) => row["QUERY PLAN"]).join("\n");
+    expect(keys).toMatch(/split_part/);
+    expect(keys).not.toMatch(/ledgerline_counter_key/);
   });
 });
