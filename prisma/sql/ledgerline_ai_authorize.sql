@@ -1,11 +1,10 @@
 -- ledgerline_ai_authorize: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208010000_ai_holds_in_fewer_statements/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_authorize(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_pool_ceiling bigint, p_expires_at timestamp with time zone, p_authorization_ids text[], p_user_ids text[], p_allocation_ceilings bigint[], p_holds bigint[], p_features text[], p_models text[], p_tiers text[])
  RETURNS TABLE(idx integer, outcome text, used bigint)
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 -- One row per request (idx from 1): authorized, denied_pool or denied_user, with the pool's or
 -- the member's use. A refusal of the whole batch (not_found, unauthorized, stale, paused) is one

@@ -1,11 +1,10 @@
 -- ledgerline_ai_release: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261206010000_enforcement_plans_by_index/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_release(p_org_id text, p_key_hash text, p_authorization_ids text[])
  RETURNS TABLE(idx integer, outcome text)
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 -- One row per request (idx from 1): released, or the hold's status (expired, settled), or
 -- not_found. A refusal of the whole batch (not_found, unauthorized) is one row with idx 0.

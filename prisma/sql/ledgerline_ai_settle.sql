@@ -1,11 +1,10 @@
 -- ledgerline_ai_settle: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208010000_ai_holds_in_fewer_statements/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_ai_settle(p_org_id text, p_config_version bigint, p_key_hash text, p_now timestamp with time zone, p_period_start timestamp with time zone, p_limit bigint, p_pool_ceiling bigint, p_authorization_ids text[], p_input_tokens bigint[], p_output_tokens bigint[], p_costs bigint[])
  RETURNS TABLE(idx integer, outcome text, answer_feature text, answer_tier text, answer_input_tokens bigint, answer_output_tokens bigint, answer_cost_micros bigint, answer_credit_micros bigint)
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 -- One row per request (idx from 1): settled or replay with the settlement's figures, released, or
 -- not_found. A refusal of the whole batch (not_found, unauthorized, stale) is one row with idx 0.

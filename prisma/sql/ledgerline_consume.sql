@@ -1,11 +1,10 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208000000_ledger_keeps_the_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_keys_since timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_digests text[], p_limits bigint[], p_resets_at timestamp with time zone[])
  RETURNS TABLE(idx integer, outcome text, used bigint, answer_limit bigint, answer_resets_at timestamp with time zone)
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 -- One row per event (idx from 1): admitted (used: the counter's use after it), replay (the first
 -- answer: used, answer_limit, answer_resets_at), conflict (its key was used for another request),

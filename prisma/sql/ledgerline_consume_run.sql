@@ -1,11 +1,10 @@
 -- ledgerline_consume_run: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208000000_ledger_keeps_the_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume_run(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_keys_since timestamp with time zone, p_metric text, p_period_start timestamp with time zone, p_ceiling bigint, p_limit bigint, p_resets_at timestamp with time zone, p_keys text[], p_digests text[], p_quantities bigint[], p_user_ids text[])
  RETURNS bigint[]
  LANGUAGE plpgsql
  SET enable_seqscan TO 'off'
- SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 -- A run of distinct keys on one org counter, quantities not negative, no allocation to check:
 -- admitted whole if it fits and none of its keys was recorded since p_keys_since (the idempotency

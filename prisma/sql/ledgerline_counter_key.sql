@@ -1,5 +1,5 @@
 -- ledgerline_counter_key: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208020000_enforcement_plans_made_once/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208020000_counter_keys_inlined/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_counter_key(key text)
  RETURNS TABLE(metric text, period_start timestamp with time zone, user_id text)

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { asDelegated, DISTRIBUTED_FUNCTIONS, hasCitus } from "@/lib/db/citus/distribution";
 import { committedFunctions, definingMigrations, functionFile, migratedFunctions } from "@/lib/db/function-definitions";
 import { onServer, testStore } from "../support/store";
 
@@ -10,16 +9,13 @@ import { onServer, testStore } from "../support/store";
  * schema.prisma's tables and columns.
  */
 describe.skipIf(!onServer)("the migrated database (needs DATABASE_URL: definitions are printed by the server)", () => {
-  it("defines exactly the functions in prisma/sql, each as committed (on Citus, the delegated ones without generic plans)", async () => {
-    const store = await testStore();
-    const migrated = await migratedFunctions(store.sql);
+  it("defines exactly the functions in prisma/sql, each as committed", async () => {
+    const migrated = await migratedFunctions((await testStore()).sql);
     const committed = await committedFunctions();
     const migrations = await definingMigrations();
-    const delegated = (await hasCitus(store.sql)) ? new Set(DISTRIBUTED_FUNCTIONS.map((signature) => signature.replace(/\(.*/, ""))) : new Set<string>();
     expect([...committed.keys()]).toEqual([...migrated.keys()]);
     for (const [name, definition] of migrated) {
-      const expected = delegated.has(name) ? asDelegated(committed.get(name) ?? "") : committed.get(name);
-      expect(expected, `prisma/sql/${name}.sql is stale: run npm run db:functions on a scratch database`).toBe(functionFile(name, definition, migrations));
+      expect(committed.get(name), `prisma/sql/${name}.sql is stale: run npm run db:functions on a scratch database`).toBe(functionFile(name, definition, migrations));
     }
   });
 

@@ -60,11 +60,6 @@ export const DISTRIBUTED_FUNCTIONS = [
   "ledgerline_ai_release(text, text, text[])",
 ];
 
-/** A function's definition as Postgres prints it once `distribute` has delegated it: without generic plans. */
-export function asDelegated(definition: string): string {
-  return definition.replace(/^ *SET plan_cache_mode TO 'force_generic_plan'\n/m, "");
-}
-
 /** Whether the citus extension is installed in this database. */
 export async function hasCitus(db: Pick<SqlExecutor, "query">): Promise<boolean> {
   const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'citus'`);
@@ -110,18 +105,6 @@ export async function distribute(db: SqlExecutor): Promise<string[]> {
     if (delegated.has(canonical)) continue;
     await db.query(`SELECT create_distributed_function($1, '$1', colocate_with := 'orgs')`, [signature]);
     placed.push(canonical.replace(/\(.*/, "()"));
-  }
-  // On plain Postgres these functions run with generic plans (migration 20261208020000). On a
-  // worker, Citus routes each statement by its org only when it sees the value: a generic plan
-  // keeps it a parameter, and a statement that reads two distributed tables is then refused
-  // ("could not create distributed plan"). Here they keep PL/pgSQL's default of a plan per call;
-  // Citus sends the change to every worker.
-  for (const signature of DISTRIBUTED_FUNCTIONS) {
-    const [{ generic }] = await db.query<{ generic: boolean }>(
-      `SELECT coalesce('plan_cache_mode=force_generic_plan' = ANY (proconfig), false) AS generic FROM pg_proc WHERE oid = $1::regprocedure`,
-      [signature],
-    );
-    if (generic) await db.exec(`ALTER FUNCTION ${signature} RESET plan_cache_mode`);
   }
   return placed;
 }
