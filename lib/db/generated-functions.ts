@@ -5,11 +5,12 @@ import type { SqlExecutor } from "./sql-executor";
 /**
  * SQL functions whose body is a constant of lib/limits, written by the
  * migration runner after every run so that the store and the app read the
- * same value from one place. Each is IMMUTABLE: Postgres folds it into the
- * plans that call it, at no cost per call.
+ * same value from one place. Each is IMMUTABLE, and a single expression
+ * where it is called per event, so that Postgres inlines it into the plans
+ * that call it (ledgerline_band below says what a subquery cost).
  */
 export const GENERATED_FUNCTIONS: Record<string, { source: string; signature: string; body: () => string }> = {
-  /** The alert thresholds, percent of a limit (ledgerline_band, ledgerline_crossings). */
+  /** The alert thresholds, percent of a limit (ledgerline_crossings; ledgerline_band writes them in). */
   ledgerline_usage_thresholds: {
     source: "lib/limits/thresholds.ts (USAGE_THRESHOLDS)",
     signature: "() RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE",

@@ -79,7 +79,7 @@ async function* keyset<R>(limit: number, page: (after: R | null) => Promise<R[]>
 function partialDayTotals(sql: SqlExecutor, scope: ExportScope, part: PartialDay) {
   return sql.query<{ metric: MetricId; quantity: string }>(
     `SELECT metric, SUM(quantity)::text AS quantity FROM usage_ledger
-     WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND metric = ANY($4::text[])
+     WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 AND metric = ANY($4::text[]) AND quantity <> 0
      GROUP BY metric ORDER BY metric`,
     [scope.orgId, part.startAt, part.endAt, scope.metrics],
     { orgId: scope.orgId },
@@ -121,7 +121,7 @@ async function* memberDays(sql: SqlExecutor, scope: ExportScope, userId: string)
     return sql.query<UsageRow>(
       `SELECT (created_at AT TIME ZONE 'UTC')::date::text AS date, metric, SUM(quantity)::text AS quantity
        FROM usage_ledger
-       WHERE org_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at < $4 AND metric = ANY($5::text[])
+       WHERE org_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at < $4 AND metric = ANY($5::text[]) AND quantity <> 0
          AND ((created_at AT TIME ZONE 'UTC')::date, metric) > ($6::date, $7::text)
        GROUP BY 1, 2 ORDER BY 1, 2 LIMIT $8`,
       [scope.orgId, userId, from, endAt, scope.metrics, after?.date ?? "1970-01-01", after?.metric ?? "", limit],
@@ -136,7 +136,7 @@ async function* metricTotals(sql: SqlExecutor, scope: ExportScope): AsyncGenerat
   if (ownUsageOf) {
     const rows = await sql.query<UsageRow>(
       `SELECT metric, SUM(quantity)::text AS quantity FROM usage_ledger
-       WHERE org_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at < $4 AND metric = ANY($5::text[])
+       WHERE org_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at < $4 AND metric = ANY($5::text[]) AND quantity <> 0
        GROUP BY metric ORDER BY metric`,
       [orgId, ownUsageOf, startAt, endAt, metrics],
       { orgId },
@@ -184,7 +184,8 @@ async function* memberTotals(sql: SqlExecutor, scope: ExportScope): AsyncGenerat
          SELECT COALESCE(l.user_id, '') AS member_id, l.metric, SUM(l.quantity)::text AS quantity
          FROM usage_ledger l
          WHERE l.org_id = $1 AND l.created_at >= $2 AND l.created_at < $3 AND l.metric = ANY($4::text[])
-           AND ($5::text IS NULL OR l.user_id = $5)
+           -- An event of zero quantity has a ledger row only as its idempotency key's record.
+           AND l.quantity <> 0 AND ($5::text IS NULL OR l.user_id = $5)
            AND (COALESCE(l.user_id, ''), l.metric) > ($6::text, $7::text)
          GROUP BY 1, 2 ORDER BY 1, 2 LIMIT $8
        ) g

@@ -8,10 +8,12 @@ import { scratchDatabases } from "../support/scratch-databases";
 import { onServer } from "../support/store";
 
 /**
- * PL/pgSQL keeps a generic plan of each statement per connection, made from the statistics of
- * that moment. On a table that VACUUM or ANALYZE last saw empty, any plan looks as cheap as any
- * other: a sequential scan, or a read of every row of the org by an index's first column. The
- * enforcement functions must still read only the rows they need once the tables have grown.
+ * PL/pgSQL plans a statement for its first calls' values, then may keep a generic plan for the
+ * rest of the connection, made from the table's size and statistics of that moment (a statement
+ * on the partitioned ledger keeps being planned per call). On a table that VACUUM or ANALYZE last
+ * saw empty, any plan looks as cheap as any other: a sequential scan, or a read of every row of
+ * the org by any index that holds org_id. The enforcement functions must still read only the rows
+ * they need once the tables have grown.
  */
 
 const NOW = new Date("2026-03-20T12:00:00Z");
@@ -74,7 +76,7 @@ describe.runIf(onServer)("enforcement plans", () => {
     };
     // A member's allocation sends enrichments through ledgerline_consume, the general path.
     const enrich = () => consumeUsage(store.sql, { orgId, userId, metric: "enrichments", quantity: 1, idempotencyKey: `enrich-${n++}` }, { now: NOW });
-    // More than five runs of each statement: PL/pgSQL has settled on its generic plans.
+    // More than five runs of each statement: PL/pgSQL has settled on the plans it keeps.
     for (let i = 0; i < 8; i++) {
       await pair();
       await enrich();

@@ -167,6 +167,21 @@ describe("GET /api/v1/usage/export", () => {
     expect(rows.some((r) => [otherOrg.user, otherOrg.admin].includes(r.member_id))).toBe(false);
   });
 
+  it("leaves out events of zero quantity (their ledger rows only keep their keys), as the daily totals do", async () => {
+    const { orgId, members: [member], sql } = await createOrg({ plan: "pro", members: [{ role: "user" }] });
+    await consumeUsage(sql, { orgId, metric: "emails_sent", quantity: 0, userId: member, idempotencyKey: "zero" });
+    const key = await createApiKey(orgId);
+    expect(csvObjects((await viaApi(key, "?groupBy=member")).text).rows).toEqual([]);
+    expect(csvObjects((await viaApi(key, "?groupBy=day")).text).rows).toEqual([]);
+    // A user's own export reads the ledger by member.
+    signInAs(orgId, member, "user");
+    try {
+      for (const groupBy of ["day", "metric"]) expect(csvObjects((await viaSession(`?groupBy=${groupBy}`)).text).rows, groupBy).toEqual([]);
+    } finally {
+      signOut();
+    }
+  });
+
   it("answers a JSON array of row objects with format=json", async () => {
     const { response, text } = await viaApi(fixture.key, "?groupBy=feature&format=json");
     expect(response.headers.get("content-type")).toBe("application/json");

@@ -51,14 +51,19 @@ SET request_digest = substring(coalesce(k.request_digest, decode(k.request_hash,
     answer_resets_at = (CASE WHEN k.request_digest IS NOT NULL THEN k.resets_at ELSE k.response ->> 'resetsAt' END)::timestamptz
 FROM "idempotency_keys" k
 WHERE l.org_id = k.org_id AND l.idempotency_key = k.key AND l.created_at = k.created_at
-  AND l.metric NOT IN ('ai_budget', 'ai_tokens');
+  AND l.metric NOT IN ('ai_budget', 'ai_tokens')
+  -- Only the partitions the kept keys can be in (the window's), not the ledger's whole history.
+  AND l.created_at >= (SELECT min(created_at) FROM "idempotency_keys");
 
 -- The ledger's other index leads with the metric, so that the key index is the only one that finds
 -- an org's rows by org_id: a key lookup planned while the statistics said the org had no rows (a
 -- new partition, a fresh analyse) could otherwise take the (org_id, metric, period_start) index and
--- read every row of the org. Exports and rollup checks, which name their metrics, use this one.
+-- read every row of the org. (An index that holds org_id second can still be read whole for it; a
+-- plan kept from an empty partition would do that: docs/performance.md, "Generic plans".) Exports
+-- and rollup checks, which name their metrics, use this one.
 DROP INDEX "usage_ledger_org_id_metric_period_start_idx";
-CREATE INDEX "usage_ledger_metric_org_id_period_start_idx" ON "usage_ledger"("metric", "org_id", "period_start");
+-- IF NOT EXISTS: docs/operations.md says how to build it beforehand without holding writes.
+CREATE INDEX IF NOT EXISTS "usage_ledger_metric_org_id_period_start_idx" ON "usage_ledger"("metric", "org_id", "period_start");
 
 ALTER TABLE "usage_ledger" DROP CONSTRAINT "usage_ledger_pkey";
 ALTER TABLE "usage_ledger" DROP COLUMN "id";
