@@ -1,5 +1,5 @@
 -- ledgerline_consume: its live definition, as Postgres prints it once every migration has run.
--- Last changed by prisma/migrations/20261208000000_ledger_keeps_the_keys/migration.sql; change it with a new migration, then `npm run db:functions`.
+-- Last changed by prisma/migrations/20261208030000_replay_the_newest_key/migration.sql; change it with a new migration, then `npm run db:functions`.
 
 CREATE OR REPLACE FUNCTION public.ledgerline_consume(p_org_id text, p_config_version bigint, p_key_hash text, p_touch_key boolean, p_now timestamp with time zone, p_keys_since timestamp with time zone, p_metrics text[], p_period_starts timestamp with time zone[], p_ceilings bigint[], p_user_ids text[], p_user_ceilings bigint[], p_track_users boolean[], p_quantities bigint[], p_keys text[], p_digests text[], p_limits bigint[], p_resets_at timestamp with time zone[])
  RETURNS TABLE(idx integer, outcome text, used bigint, answer_limit bigint, answer_resets_at timestamp with time zone)
@@ -101,8 +101,10 @@ BEGIN
     ON CONFLICT (org_id, user_id, metric, period_start) DO NOTHING;
   END LOOP;
 
-  -- Keys recorded within the window: each the one ledger row its admission wrote (the key locks
-  -- make it one), found by the partition's key index.
+  -- Keys recorded within the window: each the ledger row its admission wrote, found by the
+  -- partition's key index. The key locks make it one per window; a call whose clock runs behind
+  -- another instance's can see a key's record from before its window ended and the new request's
+  -- after it, and answers with the newest.
   SELECT coalesce(jsonb_object_agg(l.idempotency_key, jsonb_build_object(
     'digest', encode(l.request_digest, 'hex'), 'used', l.answer_used, 'limit', l.answer_limit, 'resetsAt', l.answer_resets_at)), '{}')
   INTO v_prior
@@ -110,6 +112,7 @@ BEGIN
   CROSS JOIN LATERAL (
     SELECT x.idempotency_key, x.request_digest, x.answer_used, x.answer_limit, x.answer_resets_at FROM usage_ledger x
     WHERE x.org_id = p_org_id AND x.idempotency_key = wanted.k AND x.request_digest IS NOT NULL AND x.created_at >= p_keys_since
+    ORDER BY x.created_at DESC
     LIMIT 1
   ) l;
 
