@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,8 +29,9 @@ async function migrationsBefore(name: string) {
 describe("keys recorded before the ledger kept them", () => {
   it("are carried onto their ledger rows: each retry within the window replays its first answer, another body is 409", async () => {
     const store = openStore({ kind: "embedded", dataDir: "memory://" });
+    const before = await migrationsBefore(UPGRADE);
     try {
-      await applyMigrations(store.sql, await migrationsBefore(UPGRADE));
+      await applyMigrations(store.sql, before);
       const orgId = "org_upgrade";
       const body = (quantity: number) => requestHash("consume", { orgId, metric: "api_calls", quantity });
       await store.sql.query(`INSERT INTO orgs (id, name, plan, billing_anchor) VALUES ($1, 'Upgrade', 'pro', '2026-01-15T00:00:00Z')`, [orgId]);
@@ -66,6 +67,7 @@ describe("keys recorded before the ledger kept them", () => {
       expect(counter.used).toBe("5");
     } finally {
       await store.close();
+      await rm(before, { recursive: true, force: true });
     }
   });
 });
